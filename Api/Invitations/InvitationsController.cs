@@ -1,0 +1,260 @@
+using System.Text.Json;
+using JsonApiInvites.Api.Auth;
+using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Roles;
+using JsonApiInvites.Api.Versioning;
+using JsonApiInvites.Domain.Invitations;
+using JsonApiInvites.Domain.Organizations;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace JsonApiInvites.Api.Invitations;
+
+[ApiController]
+[Route("orgs/{org_id}/invites")]
+public sealed class InvitationsController(
+    IInvitationRepository invitations,
+    IOrganizationRepository organizations,
+    TimeProvider clock,
+    IOptions<InvitationOptions> options) : ControllerBase
+{
+    private static readonly IReadOnlySet<string> IncludePaths = new HashSet<string> { InvitationResources.RoleRelationship };
+    private static readonly string[] ReadParameters = [QueryReader.Include, QueryReader.FieldsFamily];
+
+    [HttpPost]
+    [RequirePermissions(Permissions.OrgUserInvite)]
+    public async Task<IActionResult> Create([FromRoute(Name = "org_id")] Guid organizationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest(ReadParameters);
+        using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
+        var input = RequestDocumentReader.ReadForCreate(body.RootElement, InvitationResources.Type);
+        var (email, roleIdentifier) = ReadCreate(input, request.Contract);
+
+        var rolePointer = "/data/relationships/role/data";
+        var role = Guid.TryParse(roleIdentifier.Id, out var roleId)
+            ? await organizations.FindRoleAsync(organizationId, roleId, cancellationToken)
+            : null;
+        if (role is null)
+        {
+            throw new JsonApiException(Errors.NotFound($"Role '{roleIdentifier.Id}' was not found in this organization.", ErrorSource.AtPointer(rolePointer)));
+        }
+
+        if (!role.IsGrantableBy(HttpContext.GetApiToken().Permissions))
+        {
+            throw new JsonApiException(new ErrorObject(
+                403, "role_not_grantable", "Role not grantable",
+                $"The token cannot invite into role '{role.Key}': it does not hold all of that role's permissions.",
+                ErrorSource.AtPointer(rolePointer)));
+        }
+
+        var invitation = Invitation.CreatePending(organizationId, email, role.Id, clock.GetUtcNow(), TimeSpan.FromDays(options.Value.ExpiryDays));
+        try
+        {
+            await invitations.CreateAsync(invitation, cancellationToken);
+        }
+        catch (InvitationAlreadyExistsException exception)
+        {
+            throw new JsonApiException(Errors.AlreadyExists(exception.Message));
+        }
+
+        var resource = request.Resources.Build(invitation);
+        return new JsonApiResult(201, new Document
+        {
+            Data = resource,
+            Included = request.Includes is null ? null : IncludedRoles(request, [role]),
+            Links = new Links { Self = resource.Links.Self },
+        }, location: resource.Links.Self);
+    }
+
+    [HttpGet]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> List([FromRoute(Name = "org_id")] Guid organizationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([.. ReadParameters, .. Pagination.Parameters]);
+        var pageRequest = Pagination.Read(request.Query);
+        var page = await invitations.ListAsync(organizationId, request.Filter, pageRequest, cancellationToken);
+
+        var included = request.Includes is null
+            ? null
+            : IncludedRoles(request, await RolesOf(organizationId, page.Items, cancellationToken));
+        return new JsonApiResult(200, new Document
+        {
+            Data = page.Items.Select(request.Resources.Build).ToList(),
+            Included = included,
+            Links = Pagination.LinksFor(InvitationResources.CollectionPath(organizationId), Request.Query, request.Resources.Links, pageRequest, page),
+        });
+    }
+
+    [HttpGet("{invite_id}")]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> Get([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest(ReadParameters);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        var resource = request.Resources.Build(invitation);
+        var included = request.Includes is null
+            ? null
+            : IncludedRoles(request, await RolesOf(organizationId, [invitation], cancellationToken));
+        return new JsonApiResult(200, new Document { Data = resource, Included = included, Links = new Links { Self = resource.Links.Self } });
+    }
+
+    [HttpGet("{invite_id}/relationships/role")]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> GetRoleRelationship([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([]);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        var self = InvitationResources.SelfPath(organizationId, invitation.Id);
+        return new JsonApiResult(200, new Document
+        {
+            Data = new ResourceIdentifier(RoleResources.Type, invitation.RoleId.ToString("D")),
+            Links = new Links { Self = request.Resources.Links.To($"{self}/relationships/role"), Related = request.Resources.Links.To($"{self}/role") },
+        });
+    }
+
+    [HttpGet("{invite_id}/role")]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> GetRole([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([QueryReader.FieldsFamily]);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        var role = await organizations.FindRoleAsync(organizationId, invitation.RoleId, cancellationToken)
+            ?? throw new InvalidOperationException($"Invitation {invitation.Id} refers to a missing role.");
+        var self = InvitationResources.SelfPath(organizationId, invitation.Id);
+        return new JsonApiResult(200, new Document
+        {
+            Data = RoleResources.Build(role, request.Resources.Links, request.Fields),
+            Links = new Links { Self = request.Resources.Links.To($"{self}/role") },
+        });
+    }
+
+    [HttpDelete("{invite_id}")]
+    [RequirePermissions(Permissions.OrgUserInvite)]
+    public async Task<IActionResult> Cancel([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([]);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        switch (invitation.StatusAt(clock.GetUtcNow()))
+        {
+            case InvitationStatus.Cancelled:
+                throw new JsonApiException(Errors.NotFound($"Invitation '{invitationId}' was not found."));
+            case InvitationStatus.Accepted:
+                throw new JsonApiException(Errors.InvalidState("An accepted invitation cannot be cancelled."));
+        }
+
+        if (!await invitations.CancelAsync(organizationId, invitation.Id, clock.GetUtcNow(), cancellationToken))
+        {
+            // Cancelled or accepted by a concurrent request between the read and the update.
+            throw new JsonApiException(Errors.NotFound($"Invitation '{invitationId}' was not found."));
+        }
+
+        return NoContent();
+    }
+
+    private sealed record RequestContext(
+        QueryReader Query,
+        InvitationContract Contract,
+        InvitationResources Resources,
+        InvitationFilter Filter,
+        IReadOnlySet<string>? Includes,
+        Fieldsets Fields);
+
+    private RequestContext ReadRequest(IReadOnlyCollection<string> knownParameters)
+    {
+        var version = HttpContext.GetApiVersion();
+        var contract = InvitationContracts.For(version.Served);
+        var query = QueryReader.Check(Request.Query, knownParameters);
+        var includes = knownParameters.Contains(QueryReader.Include) ? query.Includes(IncludePaths) : null;
+        var fields = query.Fields(new Dictionary<string, IReadOnlyList<string>>
+        {
+            [InvitationResources.Type] = contract.Fields,
+            [RoleResources.Type] = RoleResources.Fields,
+        });
+        var now = clock.GetUtcNow();
+        var links = new LinkBuilder(version.Requested.ToString());
+        return new RequestContext(
+            query,
+            contract,
+            new InvitationResources(contract, links, now, fields),
+            new InvitationFilter(contract.VisibleStatuses, null, now),
+            includes,
+            fields);
+    }
+
+    private async Task<Invitation> FindAsync(Guid organizationId, string invitationId, InvitationFilter filter, CancellationToken cancellationToken)
+    {
+        var invitation = Guid.TryParse(invitationId, out var id)
+            ? await invitations.FindAsync(organizationId, id, filter, cancellationToken)
+            : null;
+        return invitation ?? throw new JsonApiException(Errors.NotFound($"Invitation '{invitationId}' was not found."));
+    }
+
+    private async Task<IReadOnlyList<Role>> RolesOf(Guid organizationId, IReadOnlyList<Invitation> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        // One query for the organization's roles (a handful), never one per invitation.
+        var wanted = items.Select(i => i.RoleId).ToHashSet();
+        var roles = await organizations.GetRolesAsync(organizationId, cancellationToken);
+        return [.. roles.Where(r => wanted.Contains(r.Id))];
+    }
+
+    private static List<ResourceObject> IncludedRoles(RequestContext request, IReadOnlyList<Role> roles) =>
+        [.. roles.DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Resources.Links, request.Fields))];
+
+    private static (string Email, ResourceIdentifier Role) ReadCreate(ResourceInput input, InvitationContract contract)
+    {
+        foreach (var name in input.Attributes.Keys.Where(n => !contract.CreateAttributes.Contains(n)))
+        {
+            var reason = contract.Attributes.Any(a => a.Name == name)
+                ? $"'{name}' is read-only."
+                : $"'{name}' is not an attribute of site_invitation at version {contract.Version}.";
+            throw new JsonApiException(Errors.InvalidDocument("/data/attributes/" + RequestDocumentReader.Escape(name), reason));
+        }
+
+        const string emailPointer = "/data/attributes/email";
+        if (!input.Attributes.TryGetValue("email", out var emailElement))
+        {
+            throw new JsonApiException(Errors.InvalidValue(emailPointer, "'email' is required."));
+        }
+
+        if (emailElement.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonApiException(Errors.InvalidDocument(emailPointer, "'email' must be a string."));
+        }
+
+        var email = EmailAddress.Normalize(emailElement.GetString()!);
+        if (EmailAddress.Validate(email) is { } problem)
+        {
+            throw new JsonApiException(Errors.InvalidValue(emailPointer, problem));
+        }
+
+        foreach (var name in input.Relationships.Keys.Where(n => n != InvitationResources.RoleRelationship))
+        {
+            var reason = name == InvitationResources.OrganizationRelationship
+                ? "'organization' is read-only: an invitation belongs to the organization in the path."
+                : $"'{name}' is not a relationship of site_invitation.";
+            throw new JsonApiException(Errors.InvalidDocument("/data/relationships/" + RequestDocumentReader.Escape(name), reason));
+        }
+
+        if (!input.Relationships.TryGetValue(InvitationResources.RoleRelationship, out var role))
+        {
+            throw new JsonApiException(Errors.InvalidValue("/data/relationships/role", "The 'role' relationship is required."));
+        }
+
+        if (role is null)
+        {
+            throw new JsonApiException(Errors.InvalidValue("/data/relationships/role/data", "The 'role' relationship must not be empty."));
+        }
+
+        if (role.Type != RoleResources.Type)
+        {
+            throw new JsonApiException(Errors.TypeMismatch("/data/relationships/role/data/type", role.Type, RoleResources.Type));
+        }
+
+        return (email, role);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Domain.Invitations;
+
+namespace JsonApiInvites.Api.Invitations;
+
+/// <summary>Opaque keyset cursors: <c>v1.</c> + base64url of <c>{"t":unixMs,"id":"uuid"}</c>.</summary>
+public static class PageCursor
+{
+    private const string Prefix = "v1.";
+
+    private sealed record Payload([property: JsonPropertyName("t")] long Time, [property: JsonPropertyName("id")] Guid Id);
+
+    public static string Encode(InvitationPosition position) =>
+        Prefix + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(position.CreatedAt.ToUnixTimeMilliseconds(), position.Id)));
+
+    public static InvitationPosition Decode(string parameter, string value)
+    {
+        try
+        {
+            if (value.StartsWith(Prefix, StringComparison.Ordinal)
+                && JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(value.AsSpan(Prefix.Length))) is { Time: >= 0 } payload)
+            {
+                return new InvitationPosition(DateTimeOffset.FromUnixTimeMilliseconds(payload.Time), payload.Id);
+            }
+        }
+        catch (Exception exception) when (exception is FormatException or JsonException or ArgumentOutOfRangeException)
+        {
+            // Reported below like any other unreadable cursor.
+        }
+
+        throw new JsonApiException(Errors.InvalidQueryParameter(parameter, $"'{parameter}' is not a cursor this API issued; use the links of a previous page."));
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace JsonApiInvites.Api.JsonApi;
+
+/// <summary>The one place error documents are written; every error id is logged with the request it belongs to.</summary>
+public sealed class ErrorWriter(ILogger<ErrorWriter> logger)
+{
+    public async Task WriteAsync(HttpContext context, ErrorObject error, IReadOnlyDictionary<string, string>? headers = null, Exception? exception = null)
+    {
+        var id = Guid.NewGuid().ToString("D");
+        if (error.Status >= 500)
+        {
+            logger.LogError(exception, "Error {ErrorId} {Status} {Code} on {Method} {Path}", id, error.Status, error.Code, context.Request.Method, context.Request.Path);
+        }
+        else
+        {
+            logger.LogInformation("Error {ErrorId} {Status} {Code} on {Method} {Path}", id, error.Status, error.Code, context.Request.Method, context.Request.Path);
+        }
+
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.ContentType = JsonApiMediaType.Value;
+        response.Headers.ContentLength = null;
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            response.Headers[name] = value;
+        }
+
+        var document = new ErrorDocument(
+        [
+            new ErrorJson(id, error.Status.ToString(CultureInfo.InvariantCulture), error.Code, error.Title, error.Detail, error.Source),
+        ]);
+        await JsonSerializer.SerializeAsync(response.Body, document, JsonApiSerializer.Options, CancellationToken.None);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+
+namespace JsonApiInvites.Api.JsonApi;
+
+/// <summary>Writes a JSON:API document with its media type; <c>Location</c> when a resource was created.</summary>
+public sealed class JsonApiResult(int status, Document document, string? location = null) : IActionResult
+{
+    public int Status => status;
+
+    public Document Document => document;
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = status;
+        response.ContentType = JsonApiMediaType.Value;
+        if (location is not null)
+        {
+            response.Headers.Location = location;
+        }
+
+        await JsonSerializer.SerializeAsync(response.Body, document, JsonApiSerializer.Options, context.HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+
+namespace JsonApiInvites.Api.JsonApi;
+
+/// <summary>The resource object of a create or update request, structurally checked.</summary>
+public sealed record ResourceInput(
+    IReadOnlyDictionary<string, JsonElement> Attributes,
+    IReadOnlyDictionary<string, ResourceIdentifier?> Relationships);
+
+/// <summary>
+/// Reads a request document and checks its JSON:API structure, reporting each problem with the exact
+/// <c>source.pointer</c>: malformed JSON and wrong shapes are 400, a client-generated id 403, a wrong type 409.
+/// </summary>
+public static class RequestDocumentReader
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
+
+    public static async Task<JsonDocument> ParseAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > RequestLimits.MaxBodyBytes)
+            {
+                throw new JsonApiException(Errors.PayloadTooLarge(RequestLimits.MaxBodyBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("", "The request body must be a JSON:API document with a top-level 'data' member."));
+        }
+
+        try
+        {
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ParseOptions);
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.LineNumber is { } line ? $" at line {line + 1}, position {exception.BytePositionInLine + 1}" : string.Empty;
+            throw new JsonApiException(Errors.MalformedJson($"The request body is not valid JSON{where}."));
+        }
+    }
+
+    /// <summary>Checks a create document: top level, <c>data</c>, <c>type</c>, no <c>id</c>, and the shapes of attributes and relationships.</summary>
+    public static ResourceInput ReadForCreate(JsonElement root, string expectedType)
+    {
+        var data = ReadData(root);
+        if (data.TryGetProperty("id", out _))
+        {
+            throw new JsonApiException(Errors.ClientGeneratedId("/data/id"));
+        }
+
+        return ReadResource(data, expectedType);
+    }
+
+    private static JsonElement ReadData(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("", "The request body must be a JSON object."));
+        }
+
+        foreach (var member in root.EnumerateObject())
+        {
+            if (member.Name is not ("data" or "meta" or "jsonapi"))
+            {
+                throw new JsonApiException(Errors.InvalidDocument("/" + Escape(member.Name), $"'{member.Name}' is not allowed at the top level of a request document."));
+            }
+        }
+
+        if (!root.TryGetProperty("data", out var data))
+        {
+            throw new JsonApiException(Errors.InvalidDocument("", "The document must have a top-level 'data' member."));
+        }
+
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("/data", "'data' must be a resource object."));
+        }
+
+        return data;
+    }
+
+    private static ResourceInput ReadResource(JsonElement data, string expectedType)
+    {
+        foreach (var member in data.EnumerateObject())
+        {
+            if (member.Name is not ("type" or "id" or "lid" or "attributes" or "relationships" or "meta" or "links"))
+            {
+                throw new JsonApiException(Errors.InvalidDocument("/data/" + Escape(member.Name), $"'{member.Name}' is not a member of a resource object."));
+            }
+        }
+
+        if (!data.TryGetProperty("type", out var type))
+        {
+            throw new JsonApiException(Errors.InvalidDocument("/data", "The resource object must have a 'type'."));
+        }
+
+        if (type.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("/data/type", "'type' must be a string."));
+        }
+
+        if (type.GetString() != expectedType)
+        {
+            throw new JsonApiException(Errors.TypeMismatch("/data/type", type.GetString()!, expectedType));
+        }
+
+        var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (data.TryGetProperty("attributes", out var attributesElement))
+        {
+            if (attributesElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonApiException(Errors.InvalidDocument("/data/attributes", "'attributes' must be an object."));
+            }
+
+            foreach (var attribute in attributesElement.EnumerateObject())
+            {
+                attributes[attribute.Name] = attribute.Value;
+            }
+        }
+
+        var relationships = new Dictionary<string, ResourceIdentifier?>(StringComparer.Ordinal);
+        if (data.TryGetProperty("relationships", out var relationshipsElement))
+        {
+            if (relationshipsElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonApiException(Errors.InvalidDocument("/data/relationships", "'relationships' must be an object."));
+            }
+
+            foreach (var relationship in relationshipsElement.EnumerateObject())
+            {
+                relationships[relationship.Name] = ReadToOne(relationship.Value, "/data/relationships/" + Escape(relationship.Name));
+            }
+        }
+
+        return new ResourceInput(attributes, relationships);
+    }
+
+    private static ResourceIdentifier? ReadToOne(JsonElement relationship, string pointer)
+    {
+        if (relationship.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonApiException(Errors.InvalidDocument(pointer, "A relationship must be an object with a 'data' member."));
+        }
+
+        if (!relationship.TryGetProperty("data", out var data))
+        {
+            throw new JsonApiException(Errors.InvalidDocument(pointer, "The relationship must have a 'data' member."));
+        }
+
+        if (data.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonApiException(Errors.InvalidDocument(pointer + "/data", "Relationship 'data' must be a resource identifier object or null."));
+        }
+
+        if (!data.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonApiException(Errors.InvalidDocument(pointer + "/data/type", "A resource identifier must have a string 'type'."));
+        }
+
+        if (!data.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonApiException(Errors.InvalidDocument(pointer + "/data/id", "A resource identifier must have a string 'id'."));
+        }
+
+        return new ResourceIdentifier(type.GetString()!, id.GetString()!);
+    }
+
+    /// <summary>RFC 6901 escaping of one reference token.</summary>
+    public static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using JsonApiInvites.Api.JsonApi;
+
+namespace JsonApiInvites.Api.Versioning;
+
+/// <summary>
+/// Validates and resolves <c>?version=</c> before routing (SPEC §3), so that Asp.Versioning selects actions by the
+/// served version, and adds the <c>api-version-*</c>, <c>Deprecation</c> and <c>Sunset</c> headers.
+/// </summary>
+public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions versions, TimeProvider clock)
+{
+    public const string QueryParameter = "version";
+
+    /// <summary>Routes outside the versioned API: operations endpoints and the OpenAPI documents.</summary>
+    public static bool IsVersioned(PathString path) =>
+        !path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
+        && !path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!IsVersioned(context.Request.Path))
+        {
+            return next(context);
+        }
+
+        var resolved = Resolve(context.Request.Query[QueryParameter], versions, clock);
+        context.Features.Set(resolved);
+        WriteHeaders(context.Response.Headers, resolved);
+        return next(context);
+    }
+
+    public static ApiVersionContext Resolve(Microsoft.Extensions.Primitives.StringValues values, DeclaredVersions versions, TimeProvider clock)
+    {
+        if (values.Count == 0)
+        {
+            throw new JsonApiException(Errors.MissingVersion());
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (values.Count > 1 || !ApiVersionName.TryParse(values[0], today, out var requested))
+        {
+            throw new JsonApiException(Errors.InvalidVersion(values.ToString()));
+        }
+
+        // "Today" anywhere on Earth is at most one day after today in UTC.
+        if (requested.Date > today.AddDays(1))
+        {
+            throw new JsonApiException(Errors.VersionInFuture(requested));
+        }
+
+        var served = versions.Resolve(requested) ?? throw new JsonApiException(Errors.VersionNotFound(requested, versions.First));
+        return new ApiVersionContext(requested, served, versions.LifecycleOf(served, today));
+    }
+
+    private static void WriteHeaders(IHeaderDictionary headers, ApiVersionContext version)
+    {
+        headers["api-version-requested"] = version.Requested.ToString();
+        headers["api-version-served"] = version.Served.ToString();
+        headers["api-version-lifecycle-stage"] = version.Lifecycle.Stage;
+        if (version.Lifecycle is { DeprecatedSince: { } deprecated, SunsetOn: { } sunset })
+        {
+            headers["Deprecation"] = "@" + new DateTimeOffset(deprecated.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            headers["Sunset"] = sunset.ToDateTime(TimeOnly.MinValue).ToString("R", CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics.CodeAnalysis;
+using Asp.Versioning;
+
+namespace JsonApiInvites.Api.Versioning;
+
+/// <summary>Reads and writes our dated versions (<c>2024-10-15~beta</c>) as Asp.Versioning group versions with a status.</summary>
+public sealed class DatedApiVersionParser : IApiVersionParser
+{
+    public static ApiVersion ToApiVersion(ApiVersionName version) =>
+        new(version.Date, version.Stability == Stability.Ga ? null : ApiVersionName.StabilityName(version.Stability));
+
+    public ApiVersion Parse(ReadOnlySpan<char> text) =>
+        TryParse(text, out var version) ? version : throw new FormatException($"'{text}' is not a dated API version.");
+
+    public bool TryParse(ReadOnlySpan<char> text, [MaybeNullWhen(false)] out ApiVersion apiVersion)
+    {
+        apiVersion = null;
+        if (!ApiVersionName.TryParse(text.ToString(), DateOnly.MinValue, out var version) || version.Date == DateOnly.MinValue)
+        {
+            return false;
+        }
+
+        apiVersion = ToApiVersion(version);
+        return true;
+    }
+}
+
+/// <summary>
+/// Hands Asp.Versioning the version <see cref="ApiVersionMiddleware"/> resolved, so actions are selected by the
+/// served version while clients may ask for any date.
+/// </summary>
+public sealed class ResolvedApiVersionReader : IApiVersionReader
+{
+    public IReadOnlyList<string> Read(HttpRequest request) =>
+        request.HttpContext.Features.Get<ApiVersionContext>() is { } version ? [version.Served.ToString()] : [];
+
+    public void AddParameters(IApiVersionParameterDescriptionContext context) =>
+        context.AddParameter(ApiVersionMiddleware.QueryParameter, ApiVersionParameterLocation.Query);
+}

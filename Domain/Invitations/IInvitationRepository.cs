@@ -1,0 +1,35 @@
+namespace JsonApiInvites.Domain.Invitations;
+
+/// <summary>A position in the (created_at, id) order of an organization's invitations.</summary>
+public readonly record struct InvitationPosition(DateTimeOffset CreatedAt, Guid Id)
+{
+    public static InvitationPosition Of(Invitation invitation) => new(invitation.CreatedAt, invitation.Id);
+}
+
+/// <summary>Which invitations a list or lookup may see. Statuses are evaluated at <paramref name="Now"/>.</summary>
+public sealed record InvitationFilter(IReadOnlySet<InvitationStatus> Statuses, string? Email, DateTimeOffset Now);
+
+/// <summary>A keyset page request: at most one of the two positions is set.</summary>
+public sealed record InvitationPageRequest(int Limit, InvitationPosition? StartingAfter, InvitationPosition? EndingBefore);
+
+/// <summary>One page, oldest first, and whether there is anything before or after it.</summary>
+public sealed record InvitationPage(IReadOnlyList<Invitation> Items, bool HasPrevious, bool HasNext);
+
+public sealed class InvitationAlreadyExistsException(string message) : Exception(message);
+
+public interface IInvitationRepository
+{
+    /// <summary>
+    /// Inserts a pending invitation. An expired pending invite for the same email is marked expired in the same
+    /// transaction, so it does not block a new one. Throws <see cref="InvitationAlreadyExistsException"/> when a
+    /// pending invite for the same (organization, email) exists; the database's unique index decides.
+    /// </summary>
+    Task CreateAsync(Invitation invitation, CancellationToken cancellationToken);
+
+    Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken);
+
+    Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Marks a pending or expired invitation cancelled; false when there was none to cancel.</summary>
+    Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,57 @@
+namespace JsonApiInvites.Domain.Invitations;
+
+/// <summary>The state stored in the database. <see cref="InvitationStatus.Expired"/> is mostly derived from the clock.</summary>
+public enum InvitationState
+{
+    Pending,
+    Accepted,
+    Cancelled,
+
+    /// <summary>Stored only when a new invite for the same email supersedes an expired pending one.</summary>
+    Expired,
+}
+
+/// <summary>The status a client sees: the stored state with expiry applied at a given instant.</summary>
+public enum InvitationStatus
+{
+    Pending,
+    Accepted,
+    Cancelled,
+    Expired,
+}
+
+public sealed record Invitation(
+    Guid Id,
+    Guid OrganizationId,
+    string Email,
+    Guid RoleId,
+    InvitationState State,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? ResentAt)
+{
+    public static Invitation CreatePending(Guid organizationId, string email, Guid roleId, DateTimeOffset now, TimeSpan lifetime) =>
+        new(Guid.NewGuid(), organizationId, email, roleId, InvitationState.Pending, now, now + lifetime, null);
+
+    public InvitationStatus StatusAt(DateTimeOffset now) => State switch
+    {
+        InvitationState.Pending when now >= ExpiresAt => InvitationStatus.Expired,
+        InvitationState.Pending => InvitationStatus.Pending,
+        InvitationState.Accepted => InvitationStatus.Accepted,
+        InvitationState.Cancelled => InvitationStatus.Cancelled,
+        InvitationState.Expired => InvitationStatus.Expired,
+        _ => throw new InvalidOperationException($"Unknown invitation state {State}."),
+    };
+}
+
+public static class InvitationStatusNames
+{
+    public static string ToName(this InvitationStatus status) => status switch
+    {
+        InvitationStatus.Pending => "pending",
+        InvitationStatus.Accepted => "accepted",
+        InvitationStatus.Cancelled => "cancelled",
+        InvitationStatus.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+}

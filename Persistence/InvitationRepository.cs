@@ -1,0 +1,196 @@
+using System.Data.Common;
+using Dapper;
+using JsonApiInvites.Domain.Invitations;
+
+namespace JsonApiInvites.Persistence;
+
+public sealed class InvitationRepository(SqliteConnectionFactory connections) : IInvitationRepository
+{
+    private const string SelectColumns =
+        """
+        SELECT id AS Id, organization_id AS OrganizationId, email AS Email, role_id AS RoleId, state AS State,
+               created_at AS CreatedAt, expires_at AS ExpiresAt, resent_at AS ResentAt
+        FROM invitations
+        """;
+
+    public async Task CreateAsync(Invitation invitation, CancellationToken cancellationToken)
+    {
+        var emailKey = EmailAddress.UniquenessKey(invitation.Email);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // An expired pending invite must not block a new one; the unique index only covers state = 'pending'.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE invitations SET state = 'expired'
+            WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @Now
+            """,
+            new { OrganizationId = Columns.Id(invitation.OrganizationId), EmailKey = emailKey, Now = Columns.Time(invitation.CreatedAt) },
+            transaction,
+            cancellationToken: cancellationToken));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at, resent_at)
+                VALUES (@Id, @OrganizationId, @Email, @EmailKey, @RoleId, @State, @CreatedAt, @ExpiresAt, @ResentAt)
+                """,
+                new
+                {
+                    Id = Columns.Id(invitation.Id),
+                    OrganizationId = Columns.Id(invitation.OrganizationId),
+                    invitation.Email,
+                    EmailKey = emailKey,
+                    RoleId = Columns.Id(invitation.RoleId),
+                    State = StateName(invitation.State),
+                    CreatedAt = Columns.Time(invitation.CreatedAt),
+                    ExpiresAt = Columns.Time(invitation.ExpiresAt),
+                    ResentAt = Columns.Time(invitation.ResentAt),
+                },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
+        {
+            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = Where(organizationId, filter);
+        parameters.Add("Id", Columns.Id(invitationId));
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<InvitationRow>(new CommandDefinition(
+            $"{SelectColumns} WHERE {where} AND id = @Id", parameters, cancellationToken: cancellationToken));
+        return row?.ToInvitation();
+    }
+
+    public async Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = Where(organizationId, filter);
+        parameters.Add("Take", page.Limit + 1);
+        var backward = page.EndingBefore is not null;
+        var cursor = page.EndingBefore ?? page.StartingAfter;
+        if (cursor is { } c)
+        {
+            parameters.Add("CursorTime", Columns.Time(c.CreatedAt));
+            parameters.Add("CursorId", Columns.Id(c.Id));
+        }
+
+        var seek = cursor is null ? string.Empty : backward ? " AND (created_at, id) < (@CursorTime, @CursorId)" : " AND (created_at, id) > (@CursorTime, @CursorId)";
+        var order = backward ? "created_at DESC, id DESC" : "created_at, id";
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<InvitationRow>(new CommandDefinition(
+            $"{SelectColumns} WHERE {where}{seek} ORDER BY {order} LIMIT @Take", parameters, cancellationToken: cancellationToken))).AsList();
+
+        var more = rows.Count > page.Limit;
+        var items = rows.Take(page.Limit).Select(r => r.ToInvitation()).ToList();
+        if (backward)
+        {
+            items.Reverse();
+        }
+
+        // Whether anything lies on the cursor's other side (the cursor row itself may have been filtered out).
+        var beyondCursor = false;
+        if (cursor is not null)
+        {
+            var opposite = backward ? "(created_at, id) >= (@CursorTime, @CursorId)" : "(created_at, id) <= (@CursorTime, @CursorId)";
+            beyondCursor = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT EXISTS (SELECT 1 FROM invitations WHERE {where} AND {opposite})", parameters, cancellationToken: cancellationToken)) != 0;
+        }
+
+        return backward
+            ? new InvitationPage(items, HasPrevious: more, HasNext: beyondCursor)
+            : new InvitationPage(items, HasPrevious: beyondCursor, HasNext: more);
+    }
+
+    public async Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE invitations SET state = 'cancelled', cancelled_at = @Now
+            WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
+            """,
+            new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(invitationId), Now = Columns.Time(now) },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows > 0;
+    }
+
+    /// <summary>The WHERE clause for an organization and filter; only fixed SQL fragments, every value a parameter.</summary>
+    private static (string Sql, DynamicParameters Parameters) Where(Guid organizationId, InvitationFilter filter)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("OrganizationId", Columns.Id(organizationId));
+        parameters.Add("Now", Columns.Time(filter.Now));
+        var sql = "organization_id = @OrganizationId";
+
+        if (filter.Statuses.Count < Enum.GetValues<InvitationStatus>().Length)
+        {
+            var statuses = filter.Statuses.Order().Select(s => s switch
+            {
+                InvitationStatus.Pending => "(state = 'pending' AND expires_at > @Now)",
+                InvitationStatus.Expired => "(state = 'expired' OR (state = 'pending' AND expires_at <= @Now))",
+                InvitationStatus.Accepted => "state = 'accepted'",
+                InvitationStatus.Cancelled => "state = 'cancelled'",
+                _ => throw new ArgumentOutOfRangeException(nameof(filter), s, "Unknown status."),
+            });
+            sql += $" AND ({string.Join(" OR ", statuses.DefaultIfEmpty("0 = 1"))})";
+        }
+
+        if (filter.Email is { } email)
+        {
+            parameters.Add("EmailKey", EmailAddress.UniquenessKey(EmailAddress.Normalize(email)));
+            sql += " AND email_key = @EmailKey";
+        }
+
+        return (sql, parameters);
+    }
+
+    private static string StateName(InvitationState state) => state switch
+    {
+        InvitationState.Pending => "pending",
+        InvitationState.Accepted => "accepted",
+        InvitationState.Cancelled => "cancelled",
+        InvitationState.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    private static InvitationState ParseState(string state) => state switch
+    {
+        "pending" => InvitationState.Pending,
+        "accepted" => InvitationState.Accepted,
+        "cancelled" => InvitationState.Cancelled,
+        "expired" => InvitationState.Expired,
+        _ => throw new InvalidOperationException($"Unknown stored invitation state '{state}'."),
+    };
+
+    private sealed class InvitationRow
+    {
+        public required string Id { get; init; }
+        public required string OrganizationId { get; init; }
+        public required string Email { get; init; }
+        public required string RoleId { get; init; }
+        public required string State { get; init; }
+        public required long CreatedAt { get; init; }
+        public required long ExpiresAt { get; init; }
+        public long? ResentAt { get; init; }
+
+        public Invitation ToInvitation() => new(
+            Guid.Parse(Id),
+            Guid.Parse(OrganizationId),
+            Email,
+            Guid.Parse(RoleId),
+            ParseState(State),
+            Columns.Time(CreatedAt),
+            Columns.Time(ExpiresAt),
+            Columns.Time(ResentAt));
+    }
+}

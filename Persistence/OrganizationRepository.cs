@@ -1,0 +1,84 @@
+using Dapper;
+using JsonApiInvites.Domain.Organizations;
+
+namespace JsonApiInvites.Persistence;
+
+public sealed class OrganizationRepository(SqliteConnectionFactory connections, TimeProvider clock) : IOrganizationRepository
+{
+    private const int MaxSlugAttempts = 100;
+
+    public async Task<Organization> CreateAsync(string name, IReadOnlyList<Role> roles, Guid id, CancellationToken cancellationToken)
+    {
+        var baseSlug = Slug.From(name);
+        var now = clock.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var slug = attempt == 1 ? baseSlug : $"{baseSlug}-{attempt}";
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO organizations (id, name, slug, created_at) VALUES (@Id, @Name, @Slug, @CreatedAt)",
+                    new { Id = Columns.Id(id), Name = name, Slug = slug, CreatedAt = Columns.Time(now) },
+                    transaction,
+                    cancellationToken: cancellationToken));
+            }
+            catch (Exception exception) when (SqliteConnectionFactory.IsUniqueViolation(exception) && attempt < MaxSlugAttempts)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO roles (id, organization_id, key, name, permissions) VALUES (@Id, @OrganizationId, @Key, @Name, @Permissions)",
+                roles.Select(r => new { Id = Columns.Id(r.Id), OrganizationId = Columns.Id(id), r.Key, r.Name, Permissions = Columns.List(r.Permissions) }),
+                transaction,
+                cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return new Organization(id, name, slug, now);
+        }
+    }
+
+    public async Task<IReadOnlyList<Role>> GetRolesAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RoleRow>(new CommandDefinition(
+            $"{RoleRow.Select} WHERE organization_id = @OrganizationId ORDER BY CASE key WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'collaborator' THEN 2 WHEN 'viewer' THEN 3 ELSE 4 END, id",
+            new { OrganizationId = Columns.Id(organizationId) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRole())];
+    }
+
+    public async Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<RoleRow>(new CommandDefinition(
+            $"{RoleRow.Select} WHERE organization_id = @OrganizationId AND id = @Id",
+            new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(roleId) },
+            cancellationToken: cancellationToken));
+        return row?.ToRole();
+    }
+
+    public async Task<bool> ExistsAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM organizations WHERE id = @Id",
+            new { Id = Columns.Id(organizationId) },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    private sealed class RoleRow
+    {
+        public const string Select = "SELECT id AS Id, organization_id AS OrganizationId, key AS Key, name AS Name, permissions AS Permissions FROM roles";
+
+        public required string Id { get; init; }
+        public required string OrganizationId { get; init; }
+        public required string Key { get; init; }
+        public required string Name { get; init; }
+        public required string Permissions { get; init; }
+
+        public Role ToRole() => new(Guid.Parse(Id), Guid.Parse(OrganizationId), Key, Name, Columns.List(Permissions));
+    }
+}
