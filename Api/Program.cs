@@ -8,7 +8,7 @@ using JsonApiInvites.Api.Versioning;
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddInvitesDatabase(builder.Configuration);
+builder.Services.AddInvitesDatabase();
 builder.Services.AddJsonApi();
 builder.Services.AddDatedApiVersioning();
 builder.Services.AddTokenAuth();
@@ -21,8 +21,8 @@ if (ManagementCli.IsCommand(args))
 }
 
 app.UseJsonApiErrors();
-app.UseMiddleware<ApiVersionMiddleware>();
 app.UseMiddleware<ContentNegotiationMiddleware>();
+app.UseMiddleware<ApiVersionMiddleware>();
 app.UseRouting();
 app.MapHealthz();
 app.MapControllers();

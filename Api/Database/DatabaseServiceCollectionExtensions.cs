@@ -1,3 +1,6 @@
+using JsonApiInvites.Domain.Invitations;
+using JsonApiInvites.Domain.Organizations;
+using JsonApiInvites.Domain.Tokens;
 using JsonApiInvites.Persistence;
 
 namespace JsonApiInvites.Api.Database;
@@ -20,16 +23,25 @@ public sealed class MigrationHostedService(Migrator migrator, ILogger<MigrationH
 public static class DatabaseServiceCollectionExtensions
 {
     /// <summary><c>Database:Provider</c> (sqlite) and <c>ConnectionStrings:Invites</c> (default: the file <c>data/invites.db</c>).</summary>
-    public static IServiceCollection AddInvitesDatabase(this IServiceCollection services, IConfiguration configuration)
+    /// <remarks>Read when first resolved, so that every configuration source (including a test host's) applies.</remarks>
+    public static IServiceCollection AddInvitesDatabase(this IServiceCollection services)
     {
-        var provider = configuration["Database:Provider"] ?? "sqlite";
-        if (!provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+        services.AddSingleton(provider =>
         {
-            throw new InvalidOperationException($"Database:Provider '{provider}' is not supported yet; the only provider is 'sqlite'.");
-        }
+            var configuration = provider.GetRequiredService<IConfiguration>();
+            var name = configuration["Database:Provider"] ?? "sqlite";
+            if (!name.Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Database:Provider '{name}' is not supported yet; the only provider is 'sqlite'.");
+            }
 
-        var connectionString = configuration.GetConnectionString("Invites") ?? DatabaseOptions.DefaultConnectionString;
-        services.AddSqlitePersistence(connectionString);
+            return new DatabaseOptions { ConnectionString = configuration.GetConnectionString("Invites") ?? DatabaseOptions.DefaultConnectionString };
+        });
+        services.AddSingleton<SqliteConnectionFactory>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<IOrganizationRepository, OrganizationRepository>();
+        services.AddSingleton<ITokenRepository, TokenRepository>();
+        services.AddSingleton<IInvitationRepository, InvitationRepository>();
         services.AddHostedService<MigrationHostedService>();
         return services;
     }

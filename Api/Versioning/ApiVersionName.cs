@@ -103,6 +103,6 @@ public readonly partial record struct ApiVersionName(DateOnly Date, Stability St
     };
 
     // SPEC §3, with named groups; the alternatives are the same as the published pattern.
-    [GeneratedRegex(@"^(?:(?<bare>wip|work-in-progress|experimental|beta)|(?<date>[0-9]{4}-[0-1][0-9]-(?:3[01]|0[1-9]|[12][0-9]))(?:~(?<stability>wip|work-in-progress|experimental|beta))?)$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^(?:(?<bare>wip|work-in-progress|experimental|beta)|(?<date>[0-9]{4}-[0-1][0-9]-(?:3[01]|0[1-9]|[12][0-9]))(?:~(?<stability>wip|work-in-progress|experimental|beta))?)\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Pattern();
 }

@@ -1,0 +1,115 @@
+using System.Net;
+using JsonApiInvites.Api.Tests.Infrastructure;
+
+namespace JsonApiInvites.Api.Tests.Versioning;
+
+public sealed class VersionParameterTests
+{
+    private TestApp _app = null!;
+    private HttpClient _client = null!;
+    private TestOrganization _org = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _app = new TestApp();
+        _client = _app.CreateClient();
+        _org = await _app.CreateOrganizationAsync();
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    [Test]
+    public async Task Cannot_call_the_api_without_a_version()
+    {
+        var response = await _client.GetAsync($"/orgs/{_org.Id}/invites", _org.Token);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Snapshot.Match(response);
+    }
+
+    [TestCase("2021-6-4")]
+    [TestCase("2021-02-30")]
+    [TestCase("2021-06-04~ga")]
+    [TestCase("latest")]
+    public async Task Cannot_call_the_api_with_an_invalid_version(string version)
+    {
+        var response = await _client.GetAsync(_org.Invites(version), _org.Token);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_version"));
+        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo("version"));
+    }
+
+    [Test]
+    public async Task Cannot_give_the_version_twice()
+    {
+        var response = await _client.GetAsync(_org.Invites("2021-06-04", "&version=2021-06-04"), _org.Token);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_version"));
+    }
+
+    [Test]
+    public async Task Cannot_ask_for_a_version_dated_after_tomorrow()
+    {
+        var tomorrow = DateOnly.FromDateTime(TestClock.Start.UtcDateTime).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var dayAfter = DateOnly.FromDateTime(TestClock.Start.UtcDateTime).AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var allowed = await _client.GetAsync(_org.Invites(tomorrow), _org.Token);
+        var refused = await _client.GetAsync(_org.Invites(dayAfter), _org.Token);
+
+        Assert.That(allowed.Status, Is.EqualTo(HttpStatusCode.OK), allowed.Body);
+        Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Snapshot.Match(refused);
+    }
+
+    [Test]
+    public async Task Cannot_ask_for_a_version_before_the_first_one()
+    {
+        var response = await _client.GetAsync(_org.Invites("2021-06-03"), _org.Token);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound));
+        Snapshot.Match(response);
+    }
+
+    [TestCase("2021-06-04", "2021-06-04")]
+    [TestCase("2023-01-01", "2023-01-01")]
+    [TestCase("2021-06-04~work-in-progress", "2021-06-04~wip")]
+    [TestCase("beta", "2026-11-23~beta")]
+    public async Task Serves_the_resolved_version_and_reports_both(string requested, string normalized)
+    {
+        var response = await _client.GetAsync(_org.Invites(requested), _org.Token);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.Body);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Header("api-version-requested"), Is.EqualTo(normalized));
+            Assert.That(response.Header("api-version-served"), Is.EqualTo("2021-06-04"));
+            Assert.That(response.Header("api-version-lifecycle-stage"), Is.EqualTo("ga"));
+            Assert.That(response.Header("Deprecation"), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task Links_keep_the_requested_version()
+    {
+        var response = await _client.GetAsync(_org.Invites("2023-01-01"), _org.Token);
+
+        Assert.That(response.Json["links"]!["self"]!.GetValue<string>(), Does.StartWith($"/orgs/{_org.Id}/invites?version=2023-01-01"));
+    }
+
+    [Test]
+    public async Task The_health_check_is_not_versioned()
+    {
+        var response = await _client.GetAsync("/healthz", token: null);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Json["status"]!.GetValue<string>(), Is.EqualTo("ok"));
+    }
+}
