@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace JsonApiInvites.Api.Tests.Infrastructure;
 
@@ -29,6 +30,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public TestClock Clock { get; } = new(TestClock.Start);
 
+    public LogSink Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -37,6 +40,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>Runs a management CLI verb against this app's services; returns its exit code, stdout and stderr.</summary>
