@@ -3,31 +3,12 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Auth;
 
-public sealed class AuthenticationTests
+public sealed class AuthenticationTests : SharedAppTests
 {
-    private TestApp _app = null!;
-    private HttpClient _client = null!;
-    private TestOrganization _org = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _app = new TestApp();
-        _client = _app.CreateClient();
-        _org = await _app.CreateOrganizationAsync();
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _app.Dispose();
-    }
-
     [Test]
     public async Task Cannot_call_without_a_token()
     {
-        var response = await _client.GetAsync(_org.Invites(), token: null);
+        var response = await Client.GetAsync(Org.Invites(), token: null);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Unauthorized));
         Snapshot.Match(response);
@@ -38,7 +19,7 @@ public sealed class AuthenticationTests
     [TestCase("Bearer")]
     public async Task Cannot_call_with_an_unknown_token(string header)
     {
-        var response = await _client.SendAsync(HttpMethod.Get, _org.Invites(), token: null, configure: r => r.Headers.TryAddWithoutValidation("Authorization", header));
+        var response = await Client.SendAsync(HttpMethod.Get, Org.Invites(), token: null, configure: r => r.Headers.TryAddWithoutValidation("Authorization", header));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Header("WWW-Authenticate"), Is.EqualTo("Bearer"));
@@ -48,7 +29,7 @@ public sealed class AuthenticationTests
     [Test]
     public async Task Accepts_the_token_scheme_as_well_as_bearer()
     {
-        var response = await _client.SendAsync(HttpMethod.Get, _org.Invites(), token: null, configure: r => r.Headers.TryAddWithoutValidation("Authorization", "token " + _org.Token));
+        var response = await Client.SendAsync(HttpMethod.Get, Org.Invites(), token: null, configure: r => r.Headers.TryAddWithoutValidation("Authorization", "token " + Org.Token));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -56,10 +37,10 @@ public sealed class AuthenticationTests
     [Test]
     public async Task Cannot_reach_another_organization_which_looks_like_it_does_not_exist()
     {
-        var other = await _app.CreateOrganizationAsync("Other");
+        var other = await App.CreateOrganizationAsync("Other");
 
-        var existing = await _client.GetAsync(other.Invites(), _org.Token);
-        var missing = await _client.GetAsync($"/orgs/{Guid.NewGuid()}/invites?version=2021-06-04", _org.Token);
+        var existing = await Client.GetAsync(other.Invites(), Org.Token);
+        var missing = await Client.GetAsync($"/orgs/{Guid.NewGuid()}/invites?version=2021-06-04", Org.Token);
 
         Assert.That(existing.Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(missing.Status, Is.EqualTo(HttpStatusCode.NotFound));
@@ -71,11 +52,11 @@ public sealed class AuthenticationTests
     [TestCase("GET", "/roles", null)]
     public async Task Cannot_act_without_the_permission(string method, string path, string? missing)
     {
-        var token = await _app.CreateTokenAsync(_org.Id, "org.read");
-        var url = path == "/roles" ? _org.RolesPath() : _org.Invites();
-        var body = method == "POST" ? System.Text.Json.JsonSerializer.Serialize(JsonApiClient.NewInvitation("ada@example.com", _org.Roles["viewer"])) : null;
+        var token = await App.CreateTokenAsync(Org.Id, "org.read");
+        var url = path == "/roles" ? Org.RolesPath() : Org.Invites();
+        var body = method == "POST" ? System.Text.Json.JsonSerializer.Serialize(JsonApiClient.NewInvitation("ada@example.com", Org.Roles["viewer"])) : null;
 
-        var response = await _client.SendAsync(new HttpMethod(method), url, token, body);
+        var response = await Client.SendAsync(new HttpMethod(method), url, token, body);
 
         if (missing is null)
         {
@@ -91,9 +72,9 @@ public sealed class AuthenticationTests
     [Test]
     public async Task Reports_the_missing_permission()
     {
-        var token = await _app.CreateTokenAsync(_org.Id, "org.read", "org.user.read");
+        var token = await App.CreateTokenAsync(Org.Id, "org.read", "org.user.read");
 
-        var response = await _client.DeleteAsync(_org.Invite(Guid.NewGuid()), token);
+        var response = await Client.DeleteAsync(Org.Invite(Guid.NewGuid()), token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Forbidden));
         Snapshot.Match(response);

@@ -7,20 +7,14 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.Cli;
 
 /// <summary>The management verbs of SPEC §7, run against the server's own services and database.</summary>
-public sealed class ManagementCliTests
+public sealed class ManagementCliTests : FreshAppTests
 {
-    private TestApp _app = null!;
-
-    [SetUp]
-    public void Start() => _app = new TestApp();
-
-    [TearDown]
-    public void Stop() => _app.Dispose();
+    protected override bool WithOrganization => false;
 
     [Test]
     public async Task Orgs_create_prints_the_organization_with_its_four_default_roles()
     {
-        var (code, output, error) = await _app.RunCliAsync("orgs", "create", "--name", "  Acme Corp  ");
+        var (code, output, error) = await App.RunCliAsync("orgs", "create", "--name", "  Acme Corp  ");
 
         Assert.That(code, Is.Zero, error);
         using var json = JsonDocument.Parse(output);
@@ -32,7 +26,7 @@ public sealed class ManagementCliTests
         Assert.That(roles.Select(r => r.GetProperty("key").GetString()), Is.EqualTo(new[] { "owner", "admin", "collaborator", "viewer" }));
         Assert.That(roles.Select(r => string.Join(',', r.EnumerateObject().Select(p => p.Name))), Is.All.EqualTo("id,key,name"));
 
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         var stored = await db.QuerySingleAsync<(string Name, string Slug)>("SELECT name, slug FROM organizations WHERE id = @Id", new { Id = root.GetProperty("id").GetGuid().ToString() });
         Assert.That(stored, Is.EqualTo(("Acme Corp", "acme-corp")));
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM roles"), Is.EqualTo(4));
@@ -41,8 +35,8 @@ public sealed class ManagementCliTests
     [Test]
     public async Task Two_organizations_of_the_same_name_get_distinct_slugs()
     {
-        var first = await _app.RunCliAsync("orgs", "create", "--name", "Acme");
-        var second = await _app.RunCliAsync("orgs", "create", "--name", "Acme");
+        var first = await App.RunCliAsync("orgs", "create", "--name", "Acme");
+        var second = await App.RunCliAsync("orgs", "create", "--name", "Acme");
 
         using var a = JsonDocument.Parse(first.Output);
         using var b = JsonDocument.Parse(second.Output);
@@ -52,8 +46,8 @@ public sealed class ManagementCliTests
     [Test]
     public async Task Tokens_create_prints_the_secret_once_and_stores_only_its_sha256()
     {
-        var org = await _app.CreateOrganizationAsync();
-        var (code, output, error) = await _app.RunCliAsync("tokens", "create", "--org", org.Id.ToString(), "--permissions", "org.read, org.user.read", "--name", "ci");
+        var org = await App.CreateOrganizationAsync();
+        var (code, output, error) = await App.RunCliAsync("tokens", "create", "--org", org.Id.ToString(), "--permissions", "org.read, org.user.read", "--name", "ci");
 
         Assert.That(code, Is.Zero, error);
         using var json = JsonDocument.Parse(output);
@@ -63,7 +57,7 @@ public sealed class ManagementCliTests
         var secret = root.GetProperty("token").GetString()!;
         Assert.That(secret, Does.StartWith("jai_").And.Length.GreaterThan(40));
 
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         var row = await db.QuerySingleAsync<(string Hash, string Name)>("SELECT secret_hash, name FROM api_tokens WHERE id = @Id", new { Id = root.GetProperty("id").GetGuid().ToString() });
         Assert.That(row.Hash, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))));
         Assert.That(row.Name, Is.EqualTo("ci"));
@@ -74,8 +68,8 @@ public sealed class ManagementCliTests
     [Test]
     public async Task A_printed_token_authenticates_with_exactly_its_permissions()
     {
-        var org = await _app.CreateOrganizationAsync("Acme", "org.read");
-        using var client = _app.CreateClient();
+        var org = await App.CreateOrganizationAsync("Acme", "org.read");
+        using var client = App.CreateClient();
 
         var roles = await client.GetAsync(org.RolesPath(), org.Token);
         var invites = await client.GetAsync(org.Invites(), org.Token);
@@ -95,20 +89,20 @@ public sealed class ManagementCliTests
     [TestCase("tokens|create|--org|2f1e9d52-3b4c-4a6e-9f1a-0c2d3e4f5a6b|--permissions|org.read,org.root", TestName = "Usage_error_for_an_unknown_permission")]
     public async Task Usage_errors_exit_2_with_a_message_and_change_nothing(string commandLine)
     {
-        var (code, output, error) = await _app.RunCliAsync(commandLine.Split('|'));
+        var (code, output, error) = await App.RunCliAsync(commandLine.Split('|'));
 
         Assert.That(code, Is.EqualTo(2));
         Assert.That(output, Is.Empty);
         Assert.That(error, Is.Not.Empty);
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM organizations") + await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_tokens"), Is.Zero);
     }
 
     [Test]
     public async Task A_token_for_an_unknown_organization_exits_1()
     {
-        await _app.MigrateAsync();
-        var (code, output, error) = await _app.RunCliAsync("tokens", "create", "--org", Guid.NewGuid().ToString(), "--permissions", "org.read");
+        await App.MigrateAsync();
+        var (code, output, error) = await App.RunCliAsync("tokens", "create", "--org", Guid.NewGuid().ToString(), "--permissions", "org.read");
 
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Is.Empty);

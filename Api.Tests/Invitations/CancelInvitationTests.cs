@@ -4,37 +4,18 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Invitations;
 
-public sealed class CancelInvitationTests
+public sealed class CancelInvitationTests : FreshAppTests
 {
-    private TestApp _app = null!;
-    private HttpClient _client = null!;
-    private TestOrganization _org = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _app = new TestApp();
-        _client = _app.CreateClient();
-        _org = await _app.CreateOrganizationAsync();
-    }
-
-    [TearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _app.Dispose();
-    }
-
     [Test]
     public async Task Can_cancel_an_invitation_and_the_row_stays()
     {
-        var id = await _client.CreateInvitationAsync(_org, "ada@example.com");
+        var id = await Client.CreateInvitationAsync(Org, "ada@example.com");
 
-        var response = await _client.DeleteAsync(_org.Invite(id), _org.Token);
+        var response = await Client.DeleteAsync(Org.Invite(id), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Body, Is.Empty);
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         var state = await db.ExecuteScalarAsync<string>("SELECT state FROM invitations WHERE id = @Id", new { Id = id.ToString() });
         Assert.That(state, Is.EqualTo("cancelled"));
     }
@@ -42,11 +23,11 @@ public sealed class CancelInvitationTests
     [Test]
     public async Task Cannot_cancel_an_invitation_twice()
     {
-        var id = await _client.CreateInvitationAsync(_org, "ada@example.com");
-        await _client.DeleteAsync(_org.Invite(id), _org.Token);
+        var id = await Client.CreateInvitationAsync(Org, "ada@example.com");
+        await Client.DeleteAsync(Org.Invite(id), Org.Token);
 
-        var second = await _client.DeleteAsync(_org.Invite(id), _org.Token);
-        var get = await _client.GetAsync(_org.Invite(id), _org.Token);
+        var second = await Client.DeleteAsync(Org.Invite(id), Org.Token);
+        var get = await Client.GetAsync(Org.Invite(id), Org.Token);
 
         Assert.That(second.Status, Is.EqualTo(HttpStatusCode.NotFound));
         Snapshot.Match(second);
@@ -56,10 +37,10 @@ public sealed class CancelInvitationTests
     [Test]
     public async Task Can_cancel_an_expired_invitation()
     {
-        var id = await _client.CreateInvitationAsync(_org, "ada@example.com");
-        _app.Clock.Advance(TimeSpan.FromDays(8));
+        var id = await Client.CreateInvitationAsync(Org, "ada@example.com");
+        App.Clock.Advance(TimeSpan.FromDays(8));
 
-        var response = await _client.DeleteAsync(_org.Invite(id), _org.Token);
+        var response = await Client.DeleteAsync(Org.Invite(id), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NoContent));
     }
@@ -67,13 +48,13 @@ public sealed class CancelInvitationTests
     [Test]
     public async Task Cannot_cancel_an_invitation_of_another_organization()
     {
-        var id = await _client.CreateInvitationAsync(_org, "ada@example.com");
-        var other = await _app.CreateOrganizationAsync("Other");
+        var id = await Client.CreateInvitationAsync(Org, "ada@example.com");
+        var other = await App.CreateOrganizationAsync("Other");
 
-        var response = await _client.DeleteAsync($"/orgs/{other.Id}/invites/{id}?version=2021-06-04", other.Token);
+        var response = await Client.DeleteAsync($"/orgs/{other.Id}/invites/{id}?version=2021-06-04", other.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound));
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         Assert.That(await db.ExecuteScalarAsync<string>("SELECT state FROM invitations"), Is.EqualTo("pending"));
     }
 }

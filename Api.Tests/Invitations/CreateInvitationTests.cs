@@ -5,28 +5,9 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Invitations;
 
-public sealed class CreateInvitationTests
+public sealed class CreateInvitationTests : FreshAppTests
 {
-    private TestApp _app = null!;
-    private HttpClient _client = null!;
-    private TestOrganization _org = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _app = new TestApp();
-        _client = _app.CreateClient();
-        _org = await _app.CreateOrganizationAsync();
-    }
-
-    [TearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _app.Dispose();
-    }
-
-    private Task<ApiResponse> Post(object body, string query = "") => _client.PostAsync(_org.Invites("2021-06-04", query), _org.Token, body);
+    private Task<ApiResponse> Post(object body, string query = "") => Client.PostAsync(Org.Invites("2021-06-04", query), Org.Token, body);
 
     private static string Document(JsonObject data) => new JsonObject { ["data"] = data }.ToJsonString();
 
@@ -34,19 +15,19 @@ public sealed class CreateInvitationTests
     {
         ["type"] = "site_invitation",
         ["attributes"] = new JsonObject { ["email"] = email },
-        ["relationships"] = new JsonObject { ["role"] = new JsonObject { ["data"] = new JsonObject { ["type"] = "role", ["id"] = _org.Roles["collaborator"].ToString() } } },
+        ["relationships"] = new JsonObject { ["role"] = new JsonObject { ["data"] = new JsonObject { ["type"] = "role", ["id"] = Org.Roles["collaborator"].ToString() } } },
     };
 
     [Test]
     public async Task Can_create_an_invitation()
     {
-        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", _org.Roles["collaborator"]));
+        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", Org.Roles["collaborator"]));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
         Assert.That(response.Header("Location"), Is.EqualTo(response.Json["data"]!["links"]!["self"]!.GetValue<string>()));
         Snapshot.Match(response);
 
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         var row = await db.QuerySingleAsync<(string Email, string State, long CreatedAt, long ExpiresAt)>(
             "SELECT email, state, created_at, expires_at FROM invitations");
         Assert.That(row, Is.EqualTo(("ada@example.com", "pending", TestClock.Start.ToUnixTimeMilliseconds(), TestClock.Start.AddDays(7).ToUnixTimeMilliseconds())));
@@ -55,7 +36,7 @@ public sealed class CreateInvitationTests
     [Test]
     public async Task Can_create_an_invitation_and_include_its_role()
     {
-        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", _org.Roles["viewer"]), "&include=role");
+        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", Org.Roles["viewer"]), "&include=role");
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
         Snapshot.Match(response);
@@ -64,7 +45,7 @@ public sealed class CreateInvitationTests
     [Test]
     public async Task Trims_the_email()
     {
-        var response = await Post(JsonApiClient.NewInvitation("  ada@example.com\t", _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation("  ada@example.com\t", Org.Roles["viewer"]));
 
         Assert.That(response.Json["data"]!["attributes"]!["email"]!.GetValue<string>(), Is.EqualTo("ada@example.com"));
     }
@@ -72,36 +53,36 @@ public sealed class CreateInvitationTests
     [Test]
     public async Task Cannot_invite_the_same_email_twice_while_pending_whatever_its_case()
     {
-        await _client.CreateInvitationAsync(_org, "ada@example.com");
+        await Client.CreateInvitationAsync(Org, "ada@example.com");
 
-        var response = await Post(JsonApiClient.NewInvitation(" ADA@Example.COM", _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation(" ADA@Example.COM", Org.Roles["viewer"]));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Conflict));
         Snapshot.Match(response);
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.EqualTo(1));
     }
 
     [Test]
     public async Task Can_invite_again_once_the_previous_invitation_expired()
     {
-        var first = await _client.CreateInvitationAsync(_org, "ada@example.com");
-        _app.Clock.Advance(TimeSpan.FromDays(7));
+        var first = await Client.CreateInvitationAsync(Org, "ada@example.com");
+        App.Clock.Advance(TimeSpan.FromDays(7));
 
-        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", Org.Roles["viewer"]));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
-        var old = await _client.GetAsync(_org.Invite(first), _org.Token);
+        var old = await Client.GetAsync(Org.Invite(first), Org.Token);
         Assert.That(old.Json["data"]!["attributes"]!["expired"]!.GetValue<bool>(), Is.True);
     }
 
     [Test]
     public async Task Can_invite_again_once_the_previous_invitation_was_cancelled()
     {
-        var first = await _client.CreateInvitationAsync(_org, "ada@example.com");
-        await _client.DeleteAsync(_org.Invite(first), _org.Token);
+        var first = await Client.CreateInvitationAsync(Org, "ada@example.com");
+        await Client.DeleteAsync(Org.Invite(first), Org.Token);
 
-        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation("ada@example.com", Org.Roles["viewer"]));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
     }
@@ -115,7 +96,7 @@ public sealed class CreateInvitationTests
     [TestCase("")]
     public async Task Cannot_create_an_invitation_with_an_invalid_email(string email)
     {
-        var response = await Post(JsonApiClient.NewInvitation(email, _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation(email, Org.Roles["viewer"]));
 
         Assert.That(response.Status, Is.EqualTo((HttpStatusCode)422), response.Body);
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_value"));
@@ -128,7 +109,7 @@ public sealed class CreateInvitationTests
         var email = new string('a', 60) + "@" + string.Join('.', Enumerable.Repeat(new string('b', 60), 3)) + ".example.com";
         Assert.That(email, Has.Length.GreaterThan(254));
 
-        var response = await Post(JsonApiClient.NewInvitation(email, _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation(email, Org.Roles["viewer"]));
 
         Assert.That(response.Status, Is.EqualTo((HttpStatusCode)422));
         Snapshot.Match(response);
@@ -141,7 +122,7 @@ public sealed class CreateInvitationTests
         var email = new string('a', 254 - domain.Length - 1) + "@" + domain;
         Assert.That(email, Has.Length.EqualTo(254));
 
-        var response = await Post(JsonApiClient.NewInvitation(email, _org.Roles["viewer"]));
+        var response = await Post(JsonApiClient.NewInvitation(email, Org.Roles["viewer"]));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
     }
@@ -223,7 +204,7 @@ public sealed class CreateInvitationTests
     [Test]
     public async Task Cannot_create_an_invitation_with_a_role_of_another_organization()
     {
-        var other = await _app.CreateOrganizationAsync("Other");
+        var other = await App.CreateOrganizationAsync("Other");
 
         var response = await Post(JsonApiClient.NewInvitation("ada@example.com", other.Roles["viewer"]));
 
@@ -289,7 +270,7 @@ public sealed class CreateInvitationTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest), response.Body);
         Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo(pointer));
-        using var db = _app.OpenDatabase();
+        using var db = App.OpenDatabase();
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.Zero);
     }
 
@@ -305,7 +286,7 @@ public sealed class CreateInvitationTests
     [Test]
     public async Task Cannot_create_an_invitation_without_a_body()
     {
-        var response = await _client.SendAsync(HttpMethod.Post, _org.Invites(), _org.Token, body: "");
+        var response = await Client.SendAsync(HttpMethod.Post, Org.Invites(), Org.Token, body: "");
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_document"));
@@ -314,10 +295,10 @@ public sealed class CreateInvitationTests
     [Test]
     public async Task Cannot_invite_into_a_role_with_permissions_the_token_lacks()
     {
-        var token = await _app.CreateTokenAsync(_org.Id, "org.read", "org.user.read", "org.user.invite");
+        var token = await App.CreateTokenAsync(Org.Id, "org.read", "org.user.read", "org.user.invite");
 
-        var response = await _client.PostAsync(_org.Invites(), token, JsonApiClient.NewInvitation("ada@example.com", _org.Roles["owner"]));
-        var allowed = await _client.PostAsync(_org.Invites(), token, JsonApiClient.NewInvitation("bob@example.com", _org.Roles["admin"]));
+        var response = await Client.PostAsync(Org.Invites(), token, JsonApiClient.NewInvitation("ada@example.com", Org.Roles["owner"]));
+        var allowed = await Client.PostAsync(Org.Invites(), token, JsonApiClient.NewInvitation("bob@example.com", Org.Roles["admin"]));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Forbidden));
         Snapshot.Match(response);

@@ -3,27 +3,8 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Invitations;
 
-public sealed class ListInvitationTests
+public sealed class ListInvitationTests : FreshAppTests
 {
-    private TestApp _app = null!;
-    private HttpClient _client = null!;
-    private TestOrganization _org = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _app = new TestApp();
-        _client = _app.CreateClient();
-        _org = await _app.CreateOrganizationAsync();
-    }
-
-    [TearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _app.Dispose();
-    }
-
     private static List<string> Ids(ApiResponse page) => [.. page.Json["data"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];
 
     private static string? Link(ApiResponse page, string name) => page.Json["links"]![name]?.GetValue<string>();
@@ -33,12 +14,12 @@ public sealed class ListInvitationTests
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            ids.Add((await _client.CreateInvitationAsync(_org, $"user{i:D3}@example.com")).ToString());
+            ids.Add((await Client.CreateInvitationAsync(Org, $"user{i:D3}@example.com")).ToString());
 
             // Several invitations share each millisecond, so the id breaks ties in the order.
             if (i % 3 == 2)
             {
-                _app.Clock.Advance(TimeSpan.FromMilliseconds(1));
+                App.Clock.Advance(TimeSpan.FromMilliseconds(1));
             }
         }
 
@@ -48,7 +29,7 @@ public sealed class ListInvitationTests
     [Test]
     public async Task Can_list_no_invitations()
     {
-        var response = await _client.GetAsync(_org.Invites(), _org.Token);
+        var response = await Client.GetAsync(Org.Invites(), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Snapshot.Match(response);
@@ -59,11 +40,11 @@ public sealed class ListInvitationTests
     {
         foreach (var (email, role) in new[] { ("ada@example.com", "viewer"), ("bob@example.com", "viewer"), ("cy@example.com", "admin") })
         {
-            await _client.CreateInvitationAsync(_org, email, role);
-            _app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Client.CreateInvitationAsync(Org, email, role);
+            App.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var response = await _client.GetAsync(_org.Invites("2021-06-04", "&include=role"), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2021-06-04", "&include=role"), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Json["included"]!.AsArray(), Has.Count.EqualTo(2));
@@ -76,11 +57,11 @@ public sealed class ListInvitationTests
         var created = await CreateMany(25);
 
         var seen = new List<string>();
-        var url = _org.Invites();
+        var url = Org.Invites();
         var pages = 0;
         while (url is not null)
         {
-            var page = await _client.GetAsync(url, _org.Token);
+            var page = await Client.GetAsync(url, Org.Token);
             Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK), page.Body);
             Assert.That(Link(page, "prev") is null, Is.EqualTo(pages == 0));
             seen.AddRange(Ids(page));
@@ -97,12 +78,12 @@ public sealed class ListInvitationTests
     public async Task Walking_prev_from_the_last_page_returns_the_earlier_pages()
     {
         await CreateMany(25);
-        var first = await _client.GetAsync(_org.Invites(), _org.Token);
-        var second = await _client.GetAsync(Link(first, "next")!, _org.Token);
-        var third = await _client.GetAsync(Link(second, "next")!, _org.Token);
+        var first = await Client.GetAsync(Org.Invites(), Org.Token);
+        var second = await Client.GetAsync(Link(first, "next")!, Org.Token);
+        var third = await Client.GetAsync(Link(second, "next")!, Org.Token);
 
-        var backToSecond = await _client.GetAsync(Link(third, "prev")!, _org.Token);
-        var backToFirst = await _client.GetAsync(Link(backToSecond, "prev")!, _org.Token);
+        var backToSecond = await Client.GetAsync(Link(third, "prev")!, Org.Token);
+        var backToFirst = await Client.GetAsync(Link(backToSecond, "prev")!, Org.Token);
 
         Assert.Multiple(() =>
         {
@@ -119,9 +100,9 @@ public sealed class ListInvitationTests
     public async Task Pages_keep_the_other_parameters_and_show_their_links()
     {
         await CreateMany(25);
-        var first = await _client.GetAsync(_org.Invites("2021-06-04", "&limit=10&include=role"), _org.Token);
+        var first = await Client.GetAsync(Org.Invites("2021-06-04", "&limit=10&include=role"), Org.Token);
 
-        var second = await _client.GetAsync(Link(first, "next")!, _org.Token);
+        var second = await Client.GetAsync(Link(first, "next")!, Org.Token);
 
         Assert.That(second.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(second.Json["included"], Is.Not.Null);
@@ -133,11 +114,11 @@ public sealed class ListInvitationTests
     public async Task Invitations_created_while_walking_appear_at_the_end_without_repeating_others()
     {
         await CreateMany(15);
-        var first = await _client.GetAsync(_org.Invites(), _org.Token);
-        _app.Clock.Advance(TimeSpan.FromSeconds(1));
-        var late = (await _client.CreateInvitationAsync(_org, "late@example.com")).ToString();
+        var first = await Client.GetAsync(Org.Invites(), Org.Token);
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
+        var late = (await Client.CreateInvitationAsync(Org, "late@example.com")).ToString();
 
-        var second = await _client.GetAsync(Link(first, "next")!, _org.Token);
+        var second = await Client.GetAsync(Link(first, "next")!, Org.Token);
 
         Assert.That(Ids(second), Has.Count.EqualTo(6));
         Assert.That(Ids(second)[^1], Is.EqualTo(late));
@@ -150,7 +131,7 @@ public sealed class ListInvitationTests
     {
         await CreateMany(25);
 
-        var response = await _client.GetAsync(_org.Invites("2021-06-04", $"&limit={limit}"), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2021-06-04", $"&limit={limit}"), Org.Token);
 
         Assert.That(Ids(response), Has.Count.EqualTo(count));
     }
@@ -169,7 +150,7 @@ public sealed class ListInvitationTests
     [TestCase("filter[status]=pending", "filter[status]")]
     public async Task Cannot_list_with_bad_paging_or_unknown_parameters(string query, string parameter)
     {
-        var response = await _client.GetAsync(_org.Invites("2021-06-04", "&" + query), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2021-06-04", "&" + query), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest), response.Body);
         Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo(parameter));
@@ -178,7 +159,7 @@ public sealed class ListInvitationTests
     [Test]
     public async Task Reports_a_bad_limit()
     {
-        var response = await _client.GetAsync(_org.Invites("2021-06-04", "&limit=15"), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2021-06-04", "&limit=15"), Org.Token);
 
         Snapshot.Match(response);
     }
@@ -186,14 +167,14 @@ public sealed class ListInvitationTests
     [Test]
     public async Task Shows_pending_and_expired_but_not_cancelled_invitations_at_2021_06_04()
     {
-        var pending = await _client.CreateInvitationAsync(_org, "pending@example.com");
-        var cancelled = await _client.CreateInvitationAsync(_org, "cancelled@example.com");
-        await _client.DeleteAsync(_org.Invite(cancelled), _org.Token);
-        _app.Clock.Advance(TimeSpan.FromDays(6));
-        var fresh = await _client.CreateInvitationAsync(_org, "fresh@example.com");
-        _app.Clock.Advance(TimeSpan.FromDays(1));
+        var pending = await Client.CreateInvitationAsync(Org, "pending@example.com");
+        var cancelled = await Client.CreateInvitationAsync(Org, "cancelled@example.com");
+        await Client.DeleteAsync(Org.Invite(cancelled), Org.Token);
+        App.Clock.Advance(TimeSpan.FromDays(6));
+        var fresh = await Client.CreateInvitationAsync(Org, "fresh@example.com");
+        App.Clock.Advance(TimeSpan.FromDays(1));
 
-        var response = await _client.GetAsync(_org.Invites(), _org.Token);
+        var response = await Client.GetAsync(Org.Invites(), Org.Token);
 
         var expired = response.Json["data"]!.AsArray().ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!["attributes"]!["expired"]!.GetValue<bool>());
         Assert.That(expired, Is.EqualTo(new Dictionary<string, bool> { [pending.ToString()] = true, [fresh.ToString()] = false }));

@@ -5,29 +5,11 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.JsonApi;
 
-public sealed class ContentNegotiationTests
+public sealed class ContentNegotiationTests : SharedAppTests
 {
-    private TestApp _app = null!;
-    private HttpClient _client = null!;
-    private TestOrganization _org = null!;
     private int _emails;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _app = new TestApp();
-        _client = _app.CreateClient();
-        _org = await _app.CreateOrganizationAsync();
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _app.Dispose();
-    }
-
-    private string NewBody() => JsonSerializer.Serialize(JsonApiClient.NewInvitation($"user{++_emails}@example.com", _org.Roles["viewer"]));
+    private string NewBody() => JsonSerializer.Serialize(JsonApiClient.NewInvitation($"user{++_emails}@example.com", Org.Roles["viewer"]));
 
     [TestCase("application/json")]
     [TestCase("text/plain")]
@@ -35,7 +17,7 @@ public sealed class ContentNegotiationTests
     [TestCase("application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic\"")]
     public async Task Cannot_send_a_document_with_another_content_type(string contentType)
     {
-        var response = await _client.SendAsync(HttpMethod.Post, _org.Invites(), _org.Token, NewBody(), contentType);
+        var response = await Client.SendAsync(HttpMethod.Post, Org.Invites(), Org.Token, NewBody(), contentType);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), response.Body);
         Assert.That(response.Error["source"]!["header"]!.GetValue<string>(), Is.EqualTo("Content-Type"));
@@ -44,7 +26,7 @@ public sealed class ContentNegotiationTests
     [Test]
     public async Task Reports_an_unsupported_content_type()
     {
-        var response = await _client.SendAsync(HttpMethod.Post, _org.Invites(), _org.Token, NewBody(), "application/json");
+        var response = await Client.SendAsync(HttpMethod.Post, Org.Invites(), Org.Token, NewBody(), "application/json");
 
         Snapshot.Match(response);
     }
@@ -52,7 +34,7 @@ public sealed class ContentNegotiationTests
     [Test]
     public async Task Accepts_a_profile_parameter_in_the_content_type()
     {
-        var response = await _client.SendAsync(HttpMethod.Post, _org.Invites(), _org.Token, NewBody(), "application/vnd.api+json; profile=\"https://example.com/profile\"");
+        var response = await Client.SendAsync(HttpMethod.Post, Org.Invites(), Org.Token, NewBody(), "application/vnd.api+json; profile=\"https://example.com/profile\"");
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
     }
@@ -63,7 +45,7 @@ public sealed class ContentNegotiationTests
     [TestCase("application/vnd.api+json; charset=utf-8, */*")]
     public async Task Refuses_when_every_json_api_accept_entry_is_unusable(string accept)
     {
-        var response = await _client.SendAsync(HttpMethod.Get, _org.Invites(), _org.Token, configure: r => r.Headers.TryAddWithoutValidation("Accept", accept));
+        var response = await Client.SendAsync(HttpMethod.Get, Org.Invites(), Org.Token, configure: r => r.Headers.TryAddWithoutValidation("Accept", accept));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotAcceptable), response.Body);
         Assert.That(response.Header("Content-Type"), Is.EqualTo("application/vnd.api+json"));
@@ -78,7 +60,7 @@ public sealed class ContentNegotiationTests
     [TestCase("text/html")]
     public async Task Serves_json_api_for_any_other_accept(string accept)
     {
-        var response = await _client.SendAsync(HttpMethod.Get, _org.Invites(), _org.Token, configure: r => r.Headers.TryAddWithoutValidation("Accept", accept));
+        var response = await Client.SendAsync(HttpMethod.Get, Org.Invites(), Org.Token, configure: r => r.Headers.TryAddWithoutValidation("Accept", accept));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.Body);
         Assert.That(response.Header("Content-Type"), Is.EqualTo("application/vnd.api+json"));
@@ -88,7 +70,7 @@ public sealed class ContentNegotiationTests
     [Test]
     public async Task Reports_an_unacceptable_accept_header()
     {
-        var response = await _client.SendAsync(HttpMethod.Get, _org.Invites(), _org.Token, configure: r => r.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/vnd.api+json; charset=utf-8")));
+        var response = await Client.SendAsync(HttpMethod.Get, Org.Invites(), Org.Token, configure: r => r.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/vnd.api+json; charset=utf-8")));
 
         Snapshot.Match(response);
     }

@@ -3,31 +3,12 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Versioning;
 
-public sealed class VersionParameterTests
+public sealed class VersionParameterTests : SharedAppTests
 {
-    private TestApp _app = null!;
-    private HttpClient _client = null!;
-    private TestOrganization _org = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _app = new TestApp();
-        _client = _app.CreateClient();
-        _org = await _app.CreateOrganizationAsync();
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _client.Dispose();
-        _app.Dispose();
-    }
-
     [Test]
     public async Task Cannot_call_the_api_without_a_version()
     {
-        var response = await _client.GetAsync($"/orgs/{_org.Id}/invites", _org.Token);
+        var response = await Client.GetAsync($"/orgs/{Org.Id}/invites", Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
         Snapshot.Match(response);
@@ -39,7 +20,7 @@ public sealed class VersionParameterTests
     [TestCase("latest")]
     public async Task Cannot_call_the_api_with_an_invalid_version(string version)
     {
-        var response = await _client.GetAsync(_org.Invites(version), _org.Token);
+        var response = await Client.GetAsync(Org.Invites(version), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_version"));
@@ -49,7 +30,7 @@ public sealed class VersionParameterTests
     [Test]
     public async Task Cannot_give_the_version_twice()
     {
-        var response = await _client.GetAsync(_org.Invites("2021-06-04", "&version=2021-06-04"), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2021-06-04", "&version=2021-06-04"), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_version"));
@@ -61,8 +42,8 @@ public sealed class VersionParameterTests
         var tomorrow = DateOnly.FromDateTime(TestClock.Start.UtcDateTime).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var dayAfter = DateOnly.FromDateTime(TestClock.Start.UtcDateTime).AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-        var allowed = await _client.GetAsync(_org.Invites(tomorrow), _org.Token);
-        var refused = await _client.GetAsync(_org.Invites(dayAfter), _org.Token);
+        var allowed = await Client.GetAsync(Org.Invites(tomorrow), Org.Token);
+        var refused = await Client.GetAsync(Org.Invites(dayAfter), Org.Token);
 
         Assert.That(allowed.Status, Is.EqualTo(HttpStatusCode.OK), allowed.Body);
         Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -72,7 +53,7 @@ public sealed class VersionParameterTests
     [Test]
     public async Task Cannot_ask_for_a_version_before_the_first_one()
     {
-        var response = await _client.GetAsync(_org.Invites("2021-06-03"), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2021-06-03"), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound));
         Snapshot.Match(response);
@@ -84,7 +65,7 @@ public sealed class VersionParameterTests
     [TestCase("beta", "2026-11-23~beta")]
     public async Task Serves_the_resolved_version_and_reports_both(string requested, string normalized)
     {
-        var response = await _client.GetAsync(_org.Invites(requested), _org.Token);
+        var response = await Client.GetAsync(Org.Invites(requested), Org.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.Body);
         Assert.Multiple(() =>
@@ -99,15 +80,15 @@ public sealed class VersionParameterTests
     [Test]
     public async Task Links_keep_the_requested_version()
     {
-        var response = await _client.GetAsync(_org.Invites("2023-01-01"), _org.Token);
+        var response = await Client.GetAsync(Org.Invites("2023-01-01"), Org.Token);
 
-        Assert.That(response.Json["links"]!["self"]!.GetValue<string>(), Does.StartWith($"/orgs/{_org.Id}/invites?version=2023-01-01"));
+        Assert.That(response.Json["links"]!["self"]!.GetValue<string>(), Does.StartWith($"/orgs/{Org.Id}/invites?version=2023-01-01"));
     }
 
     [Test]
     public async Task The_health_check_is_not_versioned()
     {
-        var response = await _client.GetAsync("/healthz", token: null);
+        var response = await Client.GetAsync("/healthz", token: null);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Json["status"]!.GetValue<string>(), Is.EqualTo("ok"));
