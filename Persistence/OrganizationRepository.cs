@@ -60,13 +60,22 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
         return row?.ToRole();
     }
 
-    public async Task<bool> ExistsAsync(Guid organizationId, CancellationToken cancellationToken)
+    public async Task<Organization?> FindAsync(Guid organizationId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM organizations WHERE id = @Id",
+        var row = await connection.QuerySingleOrDefaultAsync<OrganizationRow>(new CommandDefinition(
+            "SELECT id AS Id, name AS Name, slug AS Slug, created_at AS CreatedAt FROM organizations WHERE id = @Id",
             new { Id = Columns.Id(organizationId) },
-            cancellationToken: cancellationToken)) > 0;
+            cancellationToken: cancellationToken));
+        return row is null ? null : new Organization(Guid.Parse(row.Id), row.Name, row.Slug, Columns.Time(row.CreatedAt));
+    }
+
+    private sealed class OrganizationRow
+    {
+        public required string Id { get; init; }
+        public required string Name { get; init; }
+        public required string Slug { get; init; }
+        public required long CreatedAt { get; init; }
     }
 
     private sealed class RoleRow

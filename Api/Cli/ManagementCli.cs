@@ -83,7 +83,7 @@ public static class ManagementCli
             throw new CliException($"--permissions must list some of {string.Join(", ", Permissions.All)}; unknown: {string.Join(", ", unknown)}.", Usage);
         }
 
-        if (!await services.GetRequiredService<IOrganizationRepository>().ExistsAsync(organizationId, cancellationToken))
+        if (await services.GetRequiredService<IOrganizationRepository>().FindAsync(organizationId, cancellationToken) is null)
         {
             throw new CliException($"Organization {organizationId} does not exist.", Failed);
         }

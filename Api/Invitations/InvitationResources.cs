@@ -1,4 +1,5 @@
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Organizations;
 using JsonApiInvites.Api.Roles;
 using JsonApiInvites.Domain.Invitations;
 
@@ -29,22 +30,8 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
         var self = SelfPath(invitation.OrganizationId, invitation.Id);
         var relationships = new Dictionary<string, Relationship>(StringComparer.Ordinal);
-        if (fields.Shows(Type, RoleRelationship))
-        {
-            relationships[RoleRelationship] = new Relationship
-            {
-                Links = new Links { Self = links.To($"{self}/relationships/role"), Related = links.To($"{self}/role") },
-                Data = new ResourceIdentifier(RoleResources.Type, invitation.RoleId.ToString("D")),
-            };
-        }
-
-        if (fields.Shows(Type, OrganizationRelationship))
-        {
-            relationships[OrganizationRelationship] = new Relationship
-            {
-                Data = new ResourceIdentifier(RoleResources.OrganizationType, invitation.OrganizationId.ToString("D")),
-            };
-        }
+        fields.AddIfShown(relationships, Type, RoleRelationship, links.ToOne(self, RoleRelationship, RoleResources.Identifier(invitation.RoleId)));
+        fields.AddIfShown(relationships, Type, OrganizationRelationship, links.ToOne(self, OrganizationRelationship, OrganizationResources.Identifier(invitation.OrganizationId)));
 
         return new ResourceObject
         {

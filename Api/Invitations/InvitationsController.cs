@@ -1,6 +1,8 @@
 using System.Text.Json;
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Organizations;
+using JsonApiInvites.Api.Resources;
 using JsonApiInvites.Api.Roles;
 using JsonApiInvites.Api.Versioning;
 using JsonApiInvites.Domain.Invitations;
@@ -81,7 +83,7 @@ public sealed class InvitationsController(
         {
             Data = page.Items.Select(request.Resources.Build).ToList(),
             Included = included,
-            Links = Pagination.LinksFor(InvitationResources.CollectionPath(organizationId), Request.Query, request.Resources.Links, pageRequest, page),
+            Links = Pagination.LinksFor(InvitationResources.CollectionPath(organizationId), Request.Query, request.Links, pageRequest, page),
         });
     }
 
@@ -104,12 +106,8 @@ public sealed class InvitationsController(
     {
         var request = ReadRequest([]);
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
-        var self = InvitationResources.SelfPath(organizationId, invitation.Id);
-        return new JsonApiResult(200, new Document
-        {
-            Data = new ResourceIdentifier(RoleResources.Type, invitation.RoleId.ToString("D")),
-            Links = new Links { Self = request.Resources.Links.To($"{self}/relationships/role"), Related = request.Resources.Links.To($"{self}/role") },
-        });
+        return new JsonApiResult(200, request.Links.LinkageDocument(
+            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.RoleRelationship, RoleResources.Identifier(invitation.RoleId)));
     }
 
     [HttpGet("{invite_id}/role")]
@@ -120,12 +118,29 @@ public sealed class InvitationsController(
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var role = await organizations.FindRoleAsync(organizationId, invitation.RoleId, cancellationToken)
             ?? throw new InvalidOperationException($"Invitation {invitation.Id} refers to a missing role.");
-        var self = InvitationResources.SelfPath(organizationId, invitation.Id);
-        return new JsonApiResult(200, new Document
-        {
-            Data = RoleResources.Build(role, request.Resources.Links, request.Fields),
-            Links = new Links { Self = request.Resources.Links.To($"{self}/role") },
-        });
+        return new JsonApiResult(200, request.Links.RelatedDocument(
+            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.RoleRelationship, RoleResources.Build(role, request.Links, request.Fields)));
+    }
+
+    [HttpGet("{invite_id}/relationships/organization")]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> GetOrganizationRelationship([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([]);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        return new JsonApiResult(200, request.Links.LinkageDocument(
+            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.OrganizationRelationship, OrganizationResources.Identifier(organizationId)));
+    }
+
+    [HttpGet("{invite_id}/organization")]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> GetOrganization([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([QueryReader.FieldsFamily]);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        var organization = await organizations.BuildResourceAsync(organizationId, request.Resource, cancellationToken);
+        return new JsonApiResult(200, request.Links.RelatedDocument(
+            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.OrganizationRelationship, organization));
     }
 
     [HttpDelete("{invite_id}")]
@@ -151,34 +166,28 @@ public sealed class InvitationsController(
         return NoContent();
     }
 
-    private sealed record RequestContext(
-        QueryReader Query,
-        InvitationContract Contract,
-        InvitationResources Resources,
-        InvitationFilter Filter,
-        IReadOnlySet<string>? Includes,
-        Fieldsets Fields);
+    /// <summary>A request to this controller: the generic resource request plus the served version's <c>site_invitation</c> contract.</summary>
+    private sealed record RequestContext(ResourceRequest Resource, InvitationContract Contract, InvitationResources Resources, InvitationFilter Filter)
+    {
+        public QueryReader Query => Resource.Query;
+
+        public IReadOnlySet<string>? Includes => Resource.Includes;
+
+        public Fieldsets Fields => Resource.Fields;
+
+        public LinkBuilder Links => Resource.Links;
+    }
 
     private RequestContext ReadRequest(IReadOnlyCollection<string> knownParameters)
     {
-        var version = HttpContext.GetApiVersion();
-        var contract = InvitationContracts.For(version.Served);
-        var query = QueryReader.Check(Request.Query, knownParameters);
-        var includes = knownParameters.Contains(QueryReader.Include) ? query.Includes(IncludePaths) : null;
-        var fields = query.Fields(new Dictionary<string, IReadOnlyList<string>>
-        {
-            [InvitationResources.Type] = contract.Fields,
-            [RoleResources.Type] = RoleResources.Fields,
-        });
+        var resource = ResourceRequest.Read(this, knownParameters, IncludePaths);
+        var contract = InvitationContracts.For(resource.Version.Served);
         var now = clock.GetUtcNow();
-        var links = new LinkBuilder(version.Requested.ToString());
         return new RequestContext(
-            query,
+            resource,
             contract,
-            new InvitationResources(contract, links, now, fields),
-            new InvitationFilter(contract.VisibleStatuses, null, now),
-            includes,
-            fields);
+            new InvitationResources(contract, resource.Links, now, resource.Fields),
+            new InvitationFilter(contract.VisibleStatuses, null, now));
     }
 
     private async Task<Invitation> FindAsync(Guid organizationId, string invitationId, InvitationFilter filter, CancellationToken cancellationToken)
@@ -203,7 +212,7 @@ public sealed class InvitationsController(
     }
 
     private static List<ResourceObject> IncludedRoles(RequestContext request, IReadOnlyList<Role> roles) =>
-        [.. roles.DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Resources.Links, request.Fields))];
+        [.. roles.DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Links, request.Fields))];
 
     private static (string Email, ResourceIdentifier Role) ReadCreate(ResourceInput input, InvitationContract contract)
     {

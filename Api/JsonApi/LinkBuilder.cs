@@ -12,6 +12,22 @@ public sealed class LinkBuilder(string requestedVersion)
 
     public string To(string path) => $"{path}?version={Uri.EscapeDataString(requestedVersion)}";
 
+    /// <summary>The links of relationship <paramref name="name"/> of the resource at <paramref name="ownerPath"/>: its linkage and its related resource.</summary>
+    public Links Relationship(string ownerPath, string name) =>
+        new() { Self = To($"{ownerPath}/relationships/{name}"), Related = To($"{ownerPath}/{name}") };
+
+    /// <summary>A to-one relationship object with links and linkage.</summary>
+    public Relationship ToOne(string ownerPath, string name, ResourceIdentifier data) =>
+        new() { Links = Relationship(ownerPath, name), Data = data };
+
+    /// <summary>The document at a relationship's self link: its linkage, with the relationship's links.</summary>
+    public Document LinkageDocument(string ownerPath, string name, ResourceIdentifier data) =>
+        new() { Data = data, Links = Relationship(ownerPath, name) };
+
+    /// <summary>The document at a relationship's related link: the related resource, <c>links.self</c> being that link.</summary>
+    public Document RelatedDocument(string ownerPath, string name, ResourceObject related) =>
+        new() { Data = related, Links = new Links { Self = To($"{ownerPath}/{name}") } };
+
     /// <summary><paramref name="path"/> with the given query parameters after <c>version</c>, in order; keys and values are percent-encoded.</summary>
     public string To(string path, IEnumerable<KeyValuePair<string, string>> parameters)
     {

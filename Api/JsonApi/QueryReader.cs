@@ -8,6 +8,15 @@ public sealed class Fieldsets(IReadOnlyDictionary<string, IReadOnlySet<string>> 
     public static Fieldsets All { get; } = new(new Dictionary<string, IReadOnlySet<string>>());
 
     public bool Shows(string type, string field) => !byType.TryGetValue(type, out var fields) || fields.Contains(field);
+
+    /// <summary>Adds the member when the fieldset of <paramref name="type"/> shows <paramref name="field"/>.</summary>
+    public void AddIfShown<T>(Dictionary<string, T> members, string type, string field, T value)
+    {
+        if (Shows(type, field))
+        {
+            members[field] = value;
+        }
+    }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Organizations;
 using JsonApiInvites.Domain.Organizations;
 
 namespace JsonApiInvites.Api.Roles;
@@ -7,43 +8,31 @@ namespace JsonApiInvites.Api.Roles;
 public static class RoleResources
 {
     public const string Type = "role";
-    public const string OrganizationType = "organization";
+    public const string OrganizationRelationship = "organization";
 
-    public static IReadOnlyList<string> Fields { get; } = ["key", "name", "permissions", "organization"];
+    public static IReadOnlyList<string> Fields { get; } = ["key", "name", "permissions", OrganizationRelationship];
+
+    public static ResourceIdentifier Identifier(Guid roleId) => new(Type, roleId.ToString("D"));
 
     public static string SelfPath(Guid organizationId, Guid roleId) => $"/orgs/{organizationId:D}/roles/{roleId:D}";
 
     public static ResourceObject Build(Role role, LinkBuilder links, Fieldsets fields)
     {
+        var self = SelfPath(role.OrganizationId, role.Id);
         var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
-        Add(attributes, fields, "key", role.Key);
-        Add(attributes, fields, "name", role.Name);
-        Add(attributes, fields, "permissions", role.Permissions);
-
-        Dictionary<string, Relationship>? relationships = null;
-        if (fields.Shows(Type, "organization"))
-        {
-            relationships = new Dictionary<string, Relationship>(StringComparer.Ordinal)
-            {
-                ["organization"] = new Relationship { Data = new ResourceIdentifier(OrganizationType, role.OrganizationId.ToString("D")) },
-            };
-        }
+        fields.AddIfShown(attributes, Type, "key", role.Key);
+        fields.AddIfShown(attributes, Type, "name", role.Name);
+        fields.AddIfShown<object?>(attributes, Type, "permissions", role.Permissions);
+        var relationships = new Dictionary<string, Relationship>(StringComparer.Ordinal);
+        fields.AddIfShown(relationships, Type, OrganizationRelationship, links.ToOne(self, OrganizationRelationship, OrganizationResources.Identifier(role.OrganizationId)));
 
         return new ResourceObject
         {
             Type = Type,
             Id = role.Id.ToString("D"),
             Attributes = attributes.Count > 0 ? attributes : null,
-            Relationships = relationships,
-            Links = new Links { Self = links.To(SelfPath(role.OrganizationId, role.Id)) },
+            Relationships = relationships.Count > 0 ? relationships : null,
+            Links = new Links { Self = links.To(self) },
         };
-    }
-
-    private static void Add(Dictionary<string, object?> attributes, Fieldsets fields, string name, object? value)
-    {
-        if (fields.Shows(Type, name))
-        {
-            attributes[name] = value;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.JsonApi;
-using JsonApiInvites.Api.Versioning;
+using JsonApiInvites.Api.Organizations;
+using JsonApiInvites.Api.Resources;
 using JsonApiInvites.Domain.Organizations;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,18 +12,20 @@ namespace JsonApiInvites.Api.Roles;
 [Route("orgs/{org_id}/roles")]
 public sealed class RolesController(IOrganizationRepository organizations) : ControllerBase
 {
-    private static readonly string[] KnownParameters = [QueryReader.FieldsFamily];
+    // 'include' is understood so that any path gets the spec's 400 naming the parameter: roles have no include paths.
+    private static readonly string[] ReadParameters = [QueryReader.Include, QueryReader.FieldsFamily];
 
     [HttpGet]
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> List([FromRoute(Name = "org_id")] Guid organizationId, CancellationToken cancellationToken)
     {
-        var (links, fields) = ReadRequest();
+        var request = ResourceRequest.Read(this, ReadParameters);
         var roles = await organizations.GetRolesAsync(organizationId, cancellationToken);
         return new JsonApiResult(200, new Document
         {
-            Data = roles.Select(r => RoleResources.Build(r, links, fields)).ToList(),
-            Links = new Links { Self = links.To($"/orgs/{organizationId:D}/roles") },
+            Data = roles.Select(r => RoleResources.Build(r, request.Links, request.Fields)).ToList(),
+            Included = request.Includes is null ? null : [],
+            Links = new Links { Self = request.Links.To($"/orgs/{organizationId:D}/roles") },
         });
     }
 
@@ -30,17 +33,37 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> Get([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
     {
-        var (links, fields) = ReadRequest();
-        var role = (Guid.TryParse(roleId, out var id) ? await organizations.FindRoleAsync(organizationId, id, cancellationToken) : null)
-            ?? throw new JsonApiException(Errors.NotFound($"Role '{roleId}' was not found."));
-        var resource = RoleResources.Build(role, links, fields);
-        return new JsonApiResult(200, new Document { Data = resource, Links = new Links { Self = resource.Links.Self } });
+        var request = ResourceRequest.Read(this, ReadParameters);
+        var resource = RoleResources.Build(await FindAsync(organizationId, roleId, cancellationToken), request.Links, request.Fields);
+        return new JsonApiResult(200, new Document
+        {
+            Data = resource,
+            Included = request.Includes is null ? null : [],
+            Links = new Links { Self = resource.Links.Self },
+        });
     }
 
-    private (LinkBuilder Links, Fieldsets Fields) ReadRequest()
+    [HttpGet("{role_id}/relationships/organization")]
+    [RequirePermissions(Permissions.OrgRead)]
+    public async Task<IActionResult> GetOrganizationRelationship([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
     {
-        var query = QueryReader.Check(Request.Query, KnownParameters);
-        var fields = query.Fields(new Dictionary<string, IReadOnlyList<string>> { [RoleResources.Type] = RoleResources.Fields });
-        return (new LinkBuilder(HttpContext.GetApiVersion().Requested.ToString()), fields);
+        var request = ResourceRequest.Read(this, []);
+        var role = await FindAsync(organizationId, roleId, cancellationToken);
+        return new JsonApiResult(200, request.Links.LinkageDocument(
+            RoleResources.SelfPath(organizationId, role.Id), RoleResources.OrganizationRelationship, OrganizationResources.Identifier(organizationId)));
     }
+
+    [HttpGet("{role_id}/organization")]
+    [RequirePermissions(Permissions.OrgRead)]
+    public async Task<IActionResult> GetOrganization([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
+    {
+        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var role = await FindAsync(organizationId, roleId, cancellationToken);
+        var organization = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
+        return new JsonApiResult(200, request.Links.RelatedDocument(RoleResources.SelfPath(organizationId, role.Id), RoleResources.OrganizationRelationship, organization));
+    }
+
+    private async Task<Role> FindAsync(Guid organizationId, string roleId, CancellationToken cancellationToken) =>
+        (Guid.TryParse(roleId, out var id) ? await organizations.FindRoleAsync(organizationId, id, cancellationToken) : null)
+        ?? throw new JsonApiException(Errors.NotFound($"Role '{roleId}' was not found."));
 }

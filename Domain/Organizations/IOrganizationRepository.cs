@@ -9,5 +9,5 @@ public interface IOrganizationRepository
 
     Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken);
 
-    Task<bool> ExistsAsync(Guid organizationId, CancellationToken cancellationToken);
+    Task<Organization?> FindAsync(Guid organizationId, CancellationToken cancellationToken);
 }

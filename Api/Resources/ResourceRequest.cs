@@ -1,0 +1,36 @@
+using JsonApiInvites.Api.Invitations;
+using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Organizations;
+using JsonApiInvites.Api.Roles;
+using JsonApiInvites.Api.Versioning;
+using Microsoft.AspNetCore.Mvc;
+
+namespace JsonApiInvites.Api.Resources;
+
+/// <summary>
+/// What every read or write route needs from its request: the checked query string, the requested include paths,
+/// the sparse fieldsets, and the link builder that keeps the client's requested version.
+/// </summary>
+public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Query, LinkBuilder Links, Fieldsets Fields, IReadOnlySet<string>? Includes)
+{
+    private static readonly IReadOnlySet<string> NoPaths = new HashSet<string>();
+
+    /// <summary>Every resource type with its fields at a version: <c>fields[TYPE]</c> may name any of them on any route.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsAt(ApiVersionName served) => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [InvitationResources.Type] = InvitationContracts.For(served).Fields,
+        [RoleResources.Type] = RoleResources.Fields,
+        [OrganizationResources.Type] = OrganizationResources.Fields,
+    };
+
+    /// <param name="known">The query parameters the route accepts besides <c>version</c> (see <see cref="QueryReader.Check"/>).</param>
+    /// <param name="includePaths">The include paths the route supports, when <paramref name="known"/> has <c>include</c>; none by default.</param>
+    public static ResourceRequest Read(ControllerBase controller, IReadOnlyCollection<string> known, IReadOnlySet<string>? includePaths = null)
+    {
+        var version = controller.HttpContext.GetApiVersion();
+        var query = QueryReader.Check(controller.Request.Query, known);
+        var includes = known.Contains(QueryReader.Include) ? query.Includes(includePaths ?? NoPaths) : null;
+        var fields = known.Contains(QueryReader.FieldsFamily) ? query.Fields(FieldsAt(version.Served)) : Fieldsets.All;
+        return new ResourceRequest(version, query, new LinkBuilder(version.Requested.ToString()), fields, includes);
+    }
+}
