@@ -56,6 +56,13 @@ public static class JsonApiClient
         configure?.Invoke(request);
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        if (text.Length > 0)
+        {
+            // Every body of the versioned API is a JSON:API document: checked here for every test that calls it.
+            Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo(MediaType), text);
+            JsonApiRules.Assert((int)response.StatusCode, text);
+        }
+
         return new ApiResponse(response.StatusCode, response.Headers, response.Content.Headers, text);
     }
 

@@ -1,9 +1,9 @@
 using System.Net;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
-namespace JsonApiInvites.Api.Tests.Invitations;
+namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class GetInvitationTests : SharedAppTests
+public sealed class FetchingInvitationTests : SharedAppTests
 {
     private Guid _invitation;
 
@@ -30,27 +30,11 @@ public sealed class GetInvitationTests : SharedAppTests
         Assert.That(response.Json["included"]![0]!["id"]!.GetValue<string>(), Is.EqualTo(Org.Roles["admin"].ToString()));
     }
 
-    [Test]
-    public async Task Can_get_the_role_linkage_of_an_invitation()
-    {
-        var response = await Client.GetAsync(Org.Invite(_invitation, "/relationships/role"), Org.Token);
-
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
-        Snapshot.Match(response);
-    }
-
-    [Test]
-    public async Task Can_get_the_role_of_an_invitation()
-    {
-        var response = await Client.GetAsync(Org.Invite(_invitation, "/role"), Org.Token);
-
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
-        Snapshot.Match(response);
-    }
-
     [TestCase("")]
     [TestCase("/role")]
     [TestCase("/relationships/role")]
+    [TestCase("/organization")]
+    [TestCase("/relationships/organization")]
     public async Task Cannot_get_an_unknown_invitation(string suffix)
     {
         var response = await Client.GetAsync(Org.Invite(Guid.NewGuid(), suffix), Org.Token);

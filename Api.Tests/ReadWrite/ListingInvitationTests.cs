@@ -1,9 +1,9 @@
 using System.Net;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
-namespace JsonApiInvites.Api.Tests.Invitations;
+namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class ListInvitationTests : FreshAppTests
+public sealed class ListingInvitationTests : FreshAppTests
 {
     private static List<string> Ids(ApiResponse page) => [.. page.Json["data"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];
 

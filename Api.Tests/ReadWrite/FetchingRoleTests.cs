@@ -1,9 +1,9 @@
 using System.Net;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
-namespace JsonApiInvites.Api.Tests.Roles;
+namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class RolesTests : SharedAppTests
+public sealed class FetchingRoleTests : SharedAppTests
 {
     [Test]
     public async Task Can_list_the_four_default_roles_in_rank_order()

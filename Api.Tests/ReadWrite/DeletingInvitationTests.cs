@@ -2,9 +2,9 @@ using System.Net;
 using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
-namespace JsonApiInvites.Api.Tests.Invitations;
+namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class CancelInvitationTests : FreshAppTests
+public sealed class DeletingInvitationTests : FreshAppTests
 {
     [Test]
     public async Task Can_cancel_an_invitation_and_the_row_stays()

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
-namespace JsonApiInvites.Api.Tests.Invitations;
+namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class CreateInvitationTests : FreshAppTests
+public sealed class CreatingInvitationTests : FreshAppTests
 {
     private Task<ApiResponse> Post(object body, string query = "") => Client.PostAsync(Org.Invites("2021-06-04", query), Org.Token, body);
 
