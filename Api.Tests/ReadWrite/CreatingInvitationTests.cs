@@ -314,5 +314,8 @@ public sealed class CreatingInvitationTests : FreshAppTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("payload_too_large"));
+        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.Empty);
+        using var db = App.OpenDatabase();
+        Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT COUNT(*) FROM invitations"), Is.Zero);
     }
 }

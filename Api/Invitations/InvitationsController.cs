@@ -63,7 +63,7 @@ public sealed class InvitationsController(
         return new JsonApiResult(201, new Document
         {
             Data = resource,
-            Included = request.Includes is null ? null : IncludedRoles(request, [role]),
+            Included = await IncludedAsync(request, () => Task.FromResult<IReadOnlyList<Role>>([role])),
             Links = new Links { Self = resource.Links.Self },
         }, location: resource.Links.Self);
     }
@@ -76,9 +76,7 @@ public sealed class InvitationsController(
         var pageRequest = Pagination.Read(request.Query);
         var page = await invitations.ListAsync(organizationId, request.Filter, pageRequest, cancellationToken);
 
-        var included = request.Includes is null
-            ? null
-            : IncludedRoles(request, await RolesOf(organizationId, page.Items, cancellationToken));
+        var included = await IncludedAsync(request, () => RolesOf(organizationId, page.Items, cancellationToken));
         return new JsonApiResult(200, new Document
         {
             Data = page.Items.Select(request.Resources.Build).ToList(),
@@ -94,9 +92,7 @@ public sealed class InvitationsController(
         var request = ReadRequest(ReadParameters);
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var resource = request.Resources.Build(invitation);
-        var included = request.Includes is null
-            ? null
-            : IncludedRoles(request, await RolesOf(organizationId, [invitation], cancellationToken));
+        var included = await IncludedAsync(request, () => RolesOf(organizationId, [invitation], cancellationToken));
         return new JsonApiResult(200, new Document { Data = resource, Included = included, Links = new Links { Self = resource.Links.Self } });
     }
 
@@ -211,8 +207,11 @@ public sealed class InvitationsController(
         return [.. roles.Where(r => wanted.Contains(r.Id))];
     }
 
-    private static List<ResourceObject> IncludedRoles(RequestContext request, IReadOnlyList<Role> roles) =>
-        [.. roles.DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Links, request.Fields))];
+    /// <summary><c>included</c>: null when not asked, else the distinct roles when <c>role</c> is asked (loaded only then).</summary>
+    private static async Task<List<ResourceObject>?> IncludedAsync(RequestContext request, Func<Task<IReadOnlyList<Role>>> roles) =>
+        request.Includes is null ? null
+        : !request.Includes.Contains(InvitationResources.RoleRelationship) ? []
+        : [.. (await roles()).DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Links, request.Fields))];
 
     private static (string Email, ResourceIdentifier Role) ReadCreate(ResourceInput input, InvitationContract contract)
     {

@@ -51,7 +51,8 @@ public static class Errors
         415, "unsupported_media_type", "Unsupported media type", detail, ErrorSource.AtHeader("Content-Type"));
 
     public static ErrorObject PayloadTooLarge(long limit) => new(
-        413, "payload_too_large", "Payload too large", $"The request body must be at most {limit} bytes.");
+        413, "payload_too_large", "Payload too large", $"The request body must be at most {limit} bytes.",
+        ErrorSource.AtPointer(""));
 
     public static ErrorObject InvalidQueryParameter(string parameter, string detail) => new(
         400, "invalid_query_parameter", "Invalid query parameter", detail, ErrorSource.AtParameter(parameter));

@@ -38,7 +38,10 @@ public sealed class QueryReader
         foreach (var (name, values) in query)
         {
             var family = FamilyOf(name);
-            if (name == Versioning.ApiVersionMiddleware.QueryParameter || known.Contains(name) || (family == FieldsFamily && known.Contains(FieldsFamily)))
+            var isKnown = family == FieldsFamily
+                ? name != FieldsFamily && known.Contains(FieldsFamily)
+                : name == Versioning.ApiVersionMiddleware.QueryParameter || known.Contains(name);
+            if (isKnown)
             {
                 if (values.Count > 1)
                 {
