@@ -108,6 +108,43 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
             : new InvitationPage(items, HasPrevious: beyondCursor, HasNext: more);
     }
 
+    public async Task<bool> ChangeRoleAsync(Guid organizationId, Guid invitationId, Guid roleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE invitations SET role_id = @RoleId
+            WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
+            """,
+            new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(invitationId), RoleId = Columns.Id(roleId) },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task<bool> ResendAsync(Invitation resent, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE invitations SET state = 'pending', expires_at = @ExpiresAt, resent_at = @ResentAt
+                WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
+                """,
+                new
+                {
+                    OrganizationId = Columns.Id(resent.OrganizationId),
+                    Id = Columns.Id(resent.Id),
+                    ExpiresAt = Columns.Time(resent.ExpiresAt),
+                    ResentAt = Columns.Time(resent.ResentAt),
+                },
+                cancellationToken: cancellationToken)) > 0;
+        }
+        catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
+        {
+            throw new InvitationAlreadyExistsException($"Another pending invitation for {resent.Email} exists in this organization.");
+        }
+    }
+
     public async Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

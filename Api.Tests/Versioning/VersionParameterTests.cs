@@ -59,11 +59,17 @@ public sealed class VersionParameterTests : SharedAppTests
         Snapshot.Match(response);
     }
 
-    [TestCase("2021-06-04", "2021-06-04")]
-    [TestCase("2023-01-01", "2023-01-01")]
-    [TestCase("2021-06-04~work-in-progress", "2021-06-04~wip")]
-    [TestCase("beta", "2026-11-23~beta")]
-    public async Task Serves_the_resolved_version_and_reports_both(string requested, string normalized)
+    [TestCase("2021-06-04", "2021-06-04", "2021-06-04", "sunset", "@1668384000", "Sun, 14 May 2023 00:00:00 GMT")]
+    [TestCase("2022-11-13", "2022-11-13", "2021-06-04", "sunset", "@1668384000", "Sun, 14 May 2023 00:00:00 GMT")]
+    [TestCase("2023-01-01", "2023-01-01", "2022-11-14", "ga", null, null)]
+    [TestCase("2024-10-15", "2024-10-15", "2022-11-14", "ga", null, null)]
+    [TestCase("2026-11-24", "2026-11-24", "2022-11-14", "ga", null, null)]
+    [TestCase("2024-10-15~beta", "2024-10-15~beta", "2024-10-15~beta", "beta", null, null)]
+    [TestCase("2024-10-14~beta", "2024-10-14~beta", "2022-11-14", "ga", null, null)]
+    [TestCase("2021-06-04~work-in-progress", "2021-06-04~wip", "2021-06-04", "sunset", "@1668384000", "Sun, 14 May 2023 00:00:00 GMT")]
+    [TestCase("beta", "2026-11-23~beta", "2024-10-15~beta", "beta", null, null)]
+    [TestCase("experimental", "2026-11-23~experimental", "2024-10-15~beta", "beta", null, null)]
+    public async Task Serves_the_resolved_version_and_reports_both(string requested, string normalized, string served, string stage, string? deprecation, string? sunset)
     {
         var response = await Client.GetAsync(Org.Invites(requested), Org.Token);
 
@@ -71,10 +77,20 @@ public sealed class VersionParameterTests : SharedAppTests
         Assert.Multiple(() =>
         {
             Assert.That(response.Header("api-version-requested"), Is.EqualTo(normalized));
-            Assert.That(response.Header("api-version-served"), Is.EqualTo("2021-06-04"));
-            Assert.That(response.Header("api-version-lifecycle-stage"), Is.EqualTo("ga"));
-            Assert.That(response.Header("Deprecation"), Is.Null);
+            Assert.That(response.Header("api-version-served"), Is.EqualTo(served));
+            Assert.That(response.Header("api-version-lifecycle-stage"), Is.EqualTo(stage));
+            Assert.That(response.Header("Deprecation"), Is.EqualTo(deprecation));
+            Assert.That(response.Header("Sunset"), Is.EqualTo(sunset));
         });
+    }
+
+    [Test]
+    public async Task Reports_supported_and_deprecated_versions_in_the_version_syntax()
+    {
+        var list = await Client.GetAsync(Org.Invites("2024-10-15~beta"), Org.Token);
+
+        Assert.That(list.Header("api-supported-versions"), Is.EqualTo("2022-11-14, 2024-10-15~beta"));
+        Assert.That(list.Header("api-deprecated-versions"), Is.EqualTo("2021-06-04"));
     }
 
     [Test]

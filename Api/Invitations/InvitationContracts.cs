@@ -4,35 +4,77 @@ using JsonApiInvites.Domain.Invitations;
 
 namespace JsonApiInvites.Api.Invitations;
 
-/// <summary>One attribute of <c>site_invitation</c> as a version shows it.</summary>
-public sealed record InvitationAttribute(string Name, Func<Invitation, DateTimeOffset, object?> Read);
+/// <summary>One attribute of <c>site_invitation</c> as a version shows it, with its OpenAPI schema type.</summary>
+public sealed record InvitationAttribute(string Name, Func<Invitation, DateTimeOffset, object?> Read, AttributeKind Kind);
+
+/// <summary>The JSON shape of an attribute value, for the OpenAPI documents.</summary>
+public enum AttributeKind
+{
+    Email,
+    Boolean,
+    Status,
+    Timestamp,
+    NullableTimestamp,
+}
 
 /// <summary>
 /// Everything that differs between API versions for <c>site_invitation</c>, in one place: the attributes shown,
-/// the attributes a create accepts, and which statuses the version can see at all (a status a version does not
-/// know never reaches its clients).
+/// the attributes a create accepts, which statuses the version can see at all (a status a version does not know
+/// never reaches its clients), and the list filters it offers. Operations that exist only from some version on
+/// carry <see cref="IntroducedInAttribute"/> on their action instead.
 /// </summary>
 public sealed record InvitationContract(
     ApiVersionName Version,
     IReadOnlyList<InvitationAttribute> Attributes,
     IReadOnlyList<string> CreateAttributes,
-    IReadOnlySet<InvitationStatus> VisibleStatuses)
+    IReadOnlySet<InvitationStatus> VisibleStatuses,
+    IReadOnlyList<string> Filters)
 {
-    public IReadOnlyList<string> Fields { get; } = [.. Attributes.Select(a => a.Name), .. InvitationResources.RelationshipNames];
+    /// <summary>Attributes and relationships: what <c>fields[site_invitation]</c> may name. Computed, so that <c>with</c> copies stay right.</summary>
+    public IReadOnlyList<string> Fields => [.. Attributes.Select(a => a.Name), .. InvitationResources.RelationshipNames];
+
+    public bool Shows(string attribute) => Attributes.Any(a => a.Name == attribute);
 }
 
 public static class InvitationContracts
 {
-    private static readonly InvitationAttribute Email = new("email", (i, _) => i.Email);
-    private static readonly InvitationAttribute Expired = new("expired", (i, now) => i.StatusAt(now) == InvitationStatus.Expired);
+    public const string SendEmail = "send_email";
+    public const string StatusFilter = "filter[status]";
+    public const string EmailFilter = "filter[email]";
 
+    private static readonly InvitationAttribute Email = new("email", (i, _) => i.Email, AttributeKind.Email);
+    private static readonly InvitationAttribute Expired = new("expired", (i, now) => i.StatusAt(now) == InvitationStatus.Expired, AttributeKind.Boolean);
+    private static readonly InvitationAttribute Status = new("status", (i, now) => i.StatusAt(now).ToName(), AttributeKind.Status);
+    private static readonly InvitationAttribute CreatedAt = new("created_at", (i, _) => Rfc3339.Format(i.CreatedAt), AttributeKind.Timestamp);
+    private static readonly InvitationAttribute ExpiresAt = new("expires_at", (i, _) => Rfc3339.Format(i.ExpiresAt), AttributeKind.Timestamp);
+    private static readonly InvitationAttribute ResentAt = new("resent_at", (i, _) => Rfc3339.Format(i.ResentAt), AttributeKind.NullableTimestamp);
+
+    private static readonly IReadOnlySet<InvitationStatus> AllStatuses = Enum.GetValues<InvitationStatus>().ToHashSet();
+
+    /// <summary>The first version: email and an expired flag; lists show only invites still waiting (pending or expired).</summary>
     public static InvitationContract V20210604 { get; } = new(
         ApiVersionName.Ga(2021, 6, 4),
         Attributes: [Email, Expired],
         CreateAttributes: ["email"],
-        VisibleStatuses: new HashSet<InvitationStatus> { InvitationStatus.Pending, InvitationStatus.Expired });
+        VisibleStatuses: new HashSet<InvitationStatus> { InvitationStatus.Pending, InvitationStatus.Expired },
+        Filters: []);
 
-    public static IReadOnlyList<InvitationContract> All { get; } = [V20210604];
+    /// <summary>Adds status and timestamps, write-only <c>send_email</c>, every status in lists, and filters.</summary>
+    public static InvitationContract V20221114 { get; } = new(
+        ApiVersionName.Ga(2022, 11, 14),
+        Attributes: [Email, Expired, Status, CreatedAt, ExpiresAt],
+        CreateAttributes: ["email", SendEmail],
+        VisibleStatuses: AllStatuses,
+        Filters: [StatusFilter, EmailFilter]);
+
+    /// <summary>Adds <c>resent_at</c>; PATCH (change role) and resend arrive as operations at this version.</summary>
+    public static InvitationContract V20241015Beta { get; } = V20221114 with
+    {
+        Version = ApiVersionName.Beta(2024, 10, 15),
+        Attributes = [Email, Expired, Status, CreatedAt, ExpiresAt, ResentAt],
+    };
+
+    public static IReadOnlyList<InvitationContract> All { get; } = [V20210604, V20221114, V20241015Beta];
 
     public static InvitationContract For(ApiVersionName served) =>
         All.FirstOrDefault(c => c.Version == served)

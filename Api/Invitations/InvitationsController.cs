@@ -30,24 +30,8 @@ public sealed class InvitationsController(
         var request = ReadRequest(ReadParameters);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
         var input = RequestDocumentReader.ReadForCreate(body.RootElement, InvitationResources.Type);
-        var (email, roleIdentifier) = ReadCreate(input, request.Contract);
-
-        var rolePointer = "/data/relationships/role/data";
-        var role = Guid.TryParse(roleIdentifier.Id, out var roleId)
-            ? await organizations.FindRoleAsync(organizationId, roleId, cancellationToken)
-            : null;
-        if (role is null)
-        {
-            throw new JsonApiException(Errors.NotFound($"Role '{roleIdentifier.Id}' was not found in this organization.", ErrorSource.AtPointer(rolePointer)));
-        }
-
-        if (!role.IsGrantableBy(HttpContext.GetApiToken().Permissions))
-        {
-            throw new JsonApiException(new ErrorObject(
-                403, "role_not_grantable", "Role not grantable",
-                $"The token cannot invite into role '{role.Key}': it does not hold all of that role's permissions.",
-                ErrorSource.AtPointer(rolePointer)));
-        }
+        var (email, roleIdentifier, _) = ReadCreate(input, request.Contract);
+        var role = await GrantableRoleAsync(organizationId, roleIdentifier, "invite into", cancellationToken);
 
         var invitation = Invitation.CreatePending(organizationId, email, role.Id, clock.GetUtcNow(), TimeSpan.FromDays(options.Value.ExpiryDays));
         try
@@ -72,7 +56,7 @@ public sealed class InvitationsController(
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
     public async Task<IActionResult> List([FromRoute(Name = "org_id")] Guid organizationId, CancellationToken cancellationToken)
     {
-        var request = ReadRequest([.. ReadParameters, .. Pagination.Parameters]);
+        var request = ReadRequest([.. ReadParameters, .. Pagination.Parameters], withFilters: true);
         var pageRequest = Pagination.Read(request.Query);
         var page = await invitations.ListAsync(organizationId, request.Filter, pageRequest, cancellationToken);
 
@@ -91,9 +75,7 @@ public sealed class InvitationsController(
     {
         var request = ReadRequest(ReadParameters);
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
-        var resource = request.Resources.Build(invitation);
-        var included = await IncludedAsync(request, () => RolesOf(organizationId, [invitation], cancellationToken));
-        return new JsonApiResult(200, new Document { Data = resource, Included = included, Links = new Links { Self = resource.Links.Self } });
+        return await SingleAsync(200, request, invitation, cancellationToken);
     }
 
     [HttpGet("{invite_id}/relationships/role")]
@@ -139,6 +121,64 @@ public sealed class InvitationsController(
             InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.OrganizationRelationship, organization));
     }
 
+    [HttpPatch("{invite_id}")]
+    [IntroducedIn("2024-10-15~beta")]
+    [RequirePermissions(Permissions.OrgUserInvite)]
+    public async Task<IActionResult> Update([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest(ReadParameters);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
+        var input = RequestDocumentReader.ReadForUpdate(body.RootElement, InvitationResources.Type, invitation.Id.ToString("D"));
+        var roleIdentifier = ReadUpdate(input, request.Contract);
+        EnsureOpen(invitation, "changed");
+
+        if (roleIdentifier is not null)
+        {
+            var role = await GrantableRoleAsync(organizationId, roleIdentifier, "change an invitation to", cancellationToken);
+            if (role.Id != invitation.RoleId)
+            {
+                if (!await invitations.ChangeRoleAsync(organizationId, invitation.Id, role.Id, cancellationToken))
+                {
+                    throw new JsonApiException(Errors.InvalidState("The invitation was answered or cancelled meanwhile and can no longer be changed."));
+                }
+
+                invitation = invitation with { RoleId = role.Id };
+            }
+        }
+
+        return await SingleAsync(200, request, invitation, cancellationToken);
+    }
+
+    [HttpPost("{invite_id}/resend")]
+    [IntroducedIn("2024-10-15~beta")]
+    [RequirePermissions(Permissions.OrgUserInvite)]
+    public async Task<IActionResult> Resend([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest(ReadParameters);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        if (Request.ContentLength > 0 || Request.Headers.TransferEncoding.Count > 0)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("", "Resend takes no request document; send an empty body."));
+        }
+
+        EnsureOpen(invitation, "resent");
+        var resent = invitation.Resend(clock.GetUtcNow(), TimeSpan.FromDays(options.Value.ExpiryDays));
+        try
+        {
+            if (!await invitations.ResendAsync(resent, cancellationToken))
+            {
+                throw new JsonApiException(Errors.InvalidState("The invitation was answered or cancelled meanwhile and can no longer be resent."));
+            }
+        }
+        catch (InvitationAlreadyExistsException exception)
+        {
+            throw new JsonApiException(Errors.AlreadyExists(exception.Message) with { Source = null });
+        }
+
+        return await SingleAsync(202, request, resent, cancellationToken);
+    }
+
     [HttpDelete("{invite_id}")]
     [RequirePermissions(Permissions.OrgUserInvite)]
     public async Task<IActionResult> Cancel([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
@@ -174,16 +214,49 @@ public sealed class InvitationsController(
         public LinkBuilder Links => Resource.Links;
     }
 
-    private RequestContext ReadRequest(IReadOnlyCollection<string> knownParameters)
+    /// <param name="withFilters">True for the list: the served version's <c>filter[...]</c> parameters are known and applied.</param>
+    private RequestContext ReadRequest(IReadOnlyCollection<string> knownParameters, bool withFilters = false)
     {
-        var resource = ResourceRequest.Read(this, knownParameters, IncludePaths);
-        var contract = InvitationContracts.For(resource.Version.Served);
+        var contract = InvitationContracts.For(HttpContext.GetApiVersion().Served);
+        var resource = ResourceRequest.Read(this, withFilters ? [.. knownParameters, .. contract.Filters] : knownParameters, IncludePaths);
         var now = clock.GetUtcNow();
-        return new RequestContext(
-            resource,
-            contract,
-            new InvitationResources(contract, resource.Links, now, resource.Fields),
-            new InvitationFilter(contract.VisibleStatuses, null, now));
+        var filter = withFilters ? ListFilters.Read(resource.Query, contract, now) : new InvitationFilter(contract.VisibleStatuses, null, now);
+        return new RequestContext(resource, contract, new InvitationResources(contract, resource.Links, now, resource.Fields), filter);
+    }
+
+    /// <summary>A document with one invitation (and its role when <c>include=role</c>).</summary>
+    private async Task<JsonApiResult> SingleAsync(int status, RequestContext request, Invitation invitation, CancellationToken cancellationToken)
+    {
+        var resource = request.Resources.Build(invitation);
+        var included = await IncludedAsync(request, () => RolesOf(invitation.OrganizationId, [invitation], cancellationToken));
+        return new JsonApiResult(status, new Document { Data = resource, Included = included, Links = new Links { Self = resource.Links.Self } });
+    }
+
+    private static void EnsureOpen(Invitation invitation, string verb)
+    {
+        if (!invitation.IsOpen)
+        {
+            var state = invitation.State == InvitationState.Accepted ? "An accepted" : "A cancelled";
+            throw new JsonApiException(Errors.InvalidState($"{state} invitation cannot be {verb}."));
+        }
+    }
+
+    /// <summary>The role a create or update names, which must exist in the organization (404) and be grantable by the token (403).</summary>
+    /// <param name="action">What the token would do with the role, for the 403 detail ("invite into", "change an invitation to").</param>
+    private async Task<Role> GrantableRoleAsync(Guid organizationId, ResourceIdentifier identifier, string action, CancellationToken cancellationToken)
+    {
+        const string rolePointer = "/data/relationships/role/data";
+        var role = (Guid.TryParse(identifier.Id, out var roleId) ? await organizations.FindRoleAsync(organizationId, roleId, cancellationToken) : null)
+            ?? throw new JsonApiException(Errors.NotFound($"Role '{identifier.Id}' was not found in this organization.", ErrorSource.AtPointer(rolePointer)));
+        if (!role.IsGrantableBy(HttpContext.GetApiToken().Permissions))
+        {
+            throw new JsonApiException(new ErrorObject(
+                403, "role_not_grantable", "Role not grantable",
+                $"The token cannot {action} role '{role.Key}': it does not hold all of that role's permissions.",
+                ErrorSource.AtPointer(rolePointer)));
+        }
+
+        return role;
     }
 
     private async Task<Invitation> FindAsync(Guid organizationId, string invitationId, InvitationFilter filter, CancellationToken cancellationToken)
@@ -213,15 +286,9 @@ public sealed class InvitationsController(
         : !request.Includes.Contains(InvitationResources.RoleRelationship) ? []
         : [.. (await roles()).DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Links, request.Fields))];
 
-    private static (string Email, ResourceIdentifier Role) ReadCreate(ResourceInput input, InvitationContract contract)
+    private static (string Email, ResourceIdentifier Role, bool SendEmail) ReadCreate(ResourceInput input, InvitationContract contract)
     {
-        foreach (var name in input.Attributes.Keys.Where(n => !contract.CreateAttributes.Contains(n)))
-        {
-            var reason = contract.Attributes.Any(a => a.Name == name)
-                ? $"'{name}' is read-only."
-                : $"'{name}' is not an attribute of site_invitation at version {contract.Version}.";
-            throw new JsonApiException(Errors.InvalidDocument("/data/attributes/" + RequestDocumentReader.Escape(name), reason));
-        }
+        CheckAttributes(input, contract.CreateAttributes, contract);
 
         const string emailPointer = "/data/attributes/email";
         if (!input.Attributes.TryGetValue("email", out var emailElement))
@@ -240,6 +307,42 @@ public sealed class InvitationsController(
             throw new JsonApiException(Errors.InvalidValue(emailPointer, problem));
         }
 
+        var sendEmail = true;
+        if (input.Attributes.TryGetValue(InvitationContracts.SendEmail, out var sendEmailElement))
+        {
+            sendEmail = sendEmailElement.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new JsonApiException(Errors.InvalidDocument("/data/attributes/send_email", "'send_email' must be true or false.")),
+            };
+        }
+
+        var role = ReadRole(input) ?? throw new JsonApiException(Errors.InvalidValue("/data/relationships/role", "The 'role' relationship is required."));
+        return (email, role, sendEmail);
+    }
+
+    /// <summary>An update may change the role only; every attribute is read-only. Null when the role is not given.</summary>
+    private static ResourceIdentifier? ReadUpdate(ResourceInput input, InvitationContract contract)
+    {
+        CheckAttributes(input, [], contract);
+        return ReadRole(input);
+    }
+
+    private static void CheckAttributes(ResourceInput input, IReadOnlyList<string> writable, InvitationContract contract)
+    {
+        foreach (var name in input.Attributes.Keys.Where(n => !writable.Contains(n)))
+        {
+            var reason = contract.Shows(name)
+                ? $"'{name}' is read-only."
+                : $"'{name}' is not a writable attribute of site_invitation at version {contract.Version}.";
+            throw new JsonApiException(Errors.InvalidDocument("/data/attributes/" + RequestDocumentReader.Escape(name), reason));
+        }
+    }
+
+    /// <summary>The <c>role</c> relationship of a request resource, null when absent; any other relationship is refused.</summary>
+    private static ResourceIdentifier? ReadRole(ResourceInput input)
+    {
         foreach (var name in input.Relationships.Keys.Where(n => n != InvitationResources.RoleRelationship))
         {
             var reason = name == InvitationResources.OrganizationRelationship
@@ -250,7 +353,7 @@ public sealed class InvitationsController(
 
         if (!input.Relationships.TryGetValue(InvitationResources.RoleRelationship, out var role))
         {
-            throw new JsonApiException(Errors.InvalidValue("/data/relationships/role", "The 'role' relationship is required."));
+            return null;
         }
 
         if (role is null)
@@ -263,6 +366,6 @@ public sealed class InvitationsController(
             throw new JsonApiException(Errors.TypeMismatch("/data/relationships/role/data/type", role.Type, RoleResources.Type));
         }
 
-        return (email, role);
+        return role;
     }
 }

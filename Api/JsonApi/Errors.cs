@@ -71,6 +71,10 @@ public static class Errors
         409, "type_mismatch", "Resource type mismatch",
         $"Type '{actual}' does not match the expected type '{expected}'.", ErrorSource.AtPointer(pointer));
 
+    public static ErrorObject IdMismatch(string pointer, string actual, string expected) => new(
+        409, "id_mismatch", "Resource id mismatch",
+        $"Id '{actual}' does not match the id '{expected}' in the URL.", ErrorSource.AtPointer(pointer));
+
     public static ErrorObject InvalidValue(string pointer, string detail) => new(
         422, "invalid_value", "Invalid value", detail, ErrorSource.AtPointer(pointer));
 

@@ -58,6 +58,29 @@ public static class RequestDocumentReader
         return ReadResource(data, expectedType);
     }
 
+    /// <summary>Checks an update document: as for create, but <c>id</c> is required and must be the id in the URL (else 409).</summary>
+    public static ResourceInput ReadForUpdate(JsonElement root, string expectedType, string expectedId)
+    {
+        var data = ReadData(root);
+        if (!data.TryGetProperty("id", out var id))
+        {
+            throw new JsonApiException(Errors.InvalidDocument("/data", "The resource object of an update must have an 'id'."));
+        }
+
+        if (id.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("/data/id", "'id' must be a string."));
+        }
+
+        var input = ReadResource(data, expectedType);
+        if (!string.Equals(id.GetString(), expectedId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new JsonApiException(Errors.IdMismatch("/data/id", id.GetString()!, expectedId));
+        }
+
+        return input;
+    }
+
     private static JsonElement ReadData(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)

@@ -9,6 +9,11 @@ public sealed class DatedApiVersionParser : IApiVersionParser
     public static ApiVersion ToApiVersion(ApiVersionName version) =>
         new(version.Date, version.Stability == Stability.Ga ? null : ApiVersionName.StabilityName(version.Stability));
 
+    public static ApiVersionName ToVersionName(ApiVersion version) =>
+        version.GroupVersion is { } date
+            ? ApiVersionName.Parse(date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + (version.Status is null ? "" : "~" + version.Status))
+            : throw new ArgumentException($"API version {version} has no date.", nameof(version));
+
     public ApiVersion Parse(ReadOnlySpan<char> text) =>
         TryParse(text, out var version) ? version : throw new FormatException($"'{text}' is not a dated API version.");
 

@@ -9,6 +9,8 @@ public sealed class DeclaredVersions
     public static DeclaredVersions Default { get; } = new(
     [
         ApiVersionName.Ga(2021, 6, 4),
+        ApiVersionName.Ga(2022, 11, 14),
+        ApiVersionName.Beta(2024, 10, 15),
     ]);
 
     public DeclaredVersions(IEnumerable<ApiVersionName> versions)
@@ -41,6 +43,12 @@ public sealed class DeclaredVersions
         return best;
     }
 
+    /// <summary>The first later version of equal or higher stability, which supersedes <paramref name="version"/>.</summary>
+    public ApiVersionName? SuccessorOf(ApiVersionName version) =>
+        All.Where(v => v.Date > version.Date && v.Stability >= version.Stability).Select(v => (ApiVersionName?)v).FirstOrDefault();
+
+    public bool IsSuperseded(ApiVersionName version) => SuccessorOf(version) is not null;
+
     /// <summary>The oldest declared version.</summary>
     public ApiVersionName First => All[0];
 
@@ -50,8 +58,7 @@ public sealed class DeclaredVersions
     /// </summary>
     public VersionLifecycle LifecycleOf(ApiVersionName version, DateOnly today)
     {
-        var successor = All.Where(v => v.Date > version.Date && v.Stability >= version.Stability).Select(v => (ApiVersionName?)v).FirstOrDefault();
-        if (successor is not { } next)
+        if (SuccessorOf(version) is not { } next)
         {
             return new VersionLifecycle(ApiVersionName.StabilityName(version.Stability), null, null);
         }

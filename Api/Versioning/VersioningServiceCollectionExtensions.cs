@@ -20,7 +20,15 @@ public sealed class DeclaredVersionsConvention(DeclaredVersions versions) : ICon
     {
         foreach (var version in versions.All)
         {
-            builder.HasApiVersion(DatedApiVersionParser.ToApiVersion(version));
+            // Deprecation does not depend on the day: a version is deprecated once a successor is declared.
+            if (versions.IsSuperseded(version))
+            {
+                builder.HasDeprecatedApiVersion(DatedApiVersionParser.ToApiVersion(version));
+            }
+            else
+            {
+                builder.HasApiVersion(DatedApiVersionParser.ToApiVersion(version));
+            }
         }
 
         foreach (var action in controller.Actions)
@@ -52,6 +60,7 @@ public static class VersioningServiceCollectionExtensions
             })
             .AddMvc(options => options.Conventions.Add(new DeclaredVersionsConvention(versions)));
         services.Replace(ServiceDescriptor.Singleton<IApiVersionParser, DatedApiVersionParser>());
+        services.Replace(ServiceDescriptor.Singleton<IReportApiVersions, DatedApiVersionReporter>());
         return services;
     }
 }

@@ -30,6 +30,15 @@ public interface IInvitationRepository
 
     Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken);
 
+    /// <summary>Gives an open (pending or expired) invitation another role; false when it is no longer open.</summary>
+    Task<bool> ChangeRoleAsync(Guid organizationId, Guid invitationId, Guid roleId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a resend of an open invitation (pending again, new expiry, <c>resent_at</c>); false when it is no longer
+    /// open. Throws <see cref="InvitationAlreadyExistsException"/> when reviving it would make a second pending invite.
+    /// </summary>
+    Task<bool> ResendAsync(Invitation resent, CancellationToken cancellationToken);
+
     /// <summary>Marks a pending or expired invitation cancelled; false when there was none to cancel.</summary>
     Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken);
 }

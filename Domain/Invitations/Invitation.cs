@@ -33,6 +33,13 @@ public sealed record Invitation(
     public static Invitation CreatePending(Guid organizationId, string email, Guid roleId, DateTimeOffset now, TimeSpan lifetime) =>
         new(Guid.NewGuid(), organizationId, email, roleId, InvitationState.Pending, now, now + lifetime, null);
 
+    /// <summary>Still waiting for an answer (pending, or expired without an answer): only such an invite may be resent, re-roled or cancelled.</summary>
+    public bool IsOpen => State is InvitationState.Pending or InvitationState.Expired;
+
+    /// <summary>The invite after a resend at <paramref name="now"/>: pending again, with a fresh expiry.</summary>
+    public Invitation Resend(DateTimeOffset now, TimeSpan lifetime) =>
+        this with { State = InvitationState.Pending, ExpiresAt = now + lifetime, ResentAt = now };
+
     public InvitationStatus StatusAt(DateTimeOffset now) => State switch
     {
         InvitationState.Pending when now >= ExpiresAt => InvitationStatus.Expired,
