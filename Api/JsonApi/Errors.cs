@@ -25,10 +25,6 @@ public static class Errors
         $"No version of this operation matches {requested}; the first version that has it is {firstWithIt}.",
         ErrorSource.AtParameter(ApiVersionMiddleware.QueryParameter));
 
-    public static ErrorObject VersionNotFound(string detail) => new(
-        404, "version_not_found", "API version not found", detail,
-        ErrorSource.AtParameter(ApiVersionMiddleware.QueryParameter));
-
     public static ErrorObject Unauthorized(string detail) => new(
         401, "unauthorized", "Unauthorized", detail, ErrorSource.AtHeader("Authorization"));
 

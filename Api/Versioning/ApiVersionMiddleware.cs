@@ -7,7 +7,7 @@ namespace JsonApiInvites.Api.Versioning;
 /// Validates and resolves <c>?version=</c> before routing (SPEC §3), so that Asp.Versioning selects actions by the
 /// served version, and adds the <c>api-version-*</c>, <c>Deprecation</c> and <c>Sunset</c> headers.
 /// </summary>
-public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions versions, TimeProvider clock)
+public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions versions, VersionedOperations operations, TimeProvider clock)
 {
     public const string QueryParameter = "version";
 
@@ -16,17 +16,27 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
         !path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
         && !path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (!IsVersioned(context.Request.Path))
         {
-            return next(context);
+            await next(context);
+            return;
         }
 
         var resolved = Resolve(context.Request.Query[QueryParameter], versions, clock);
         context.Features.Set(resolved);
         WriteHeaders(context.Response.Headers, resolved);
-        return next(context);
+        await next(context);
+
+        // Routing found no action at the served version (a bare 404): if the operation exists from a later version,
+        // say which, rather than pretending the path does not exist.
+        if (context.Response is { HasStarted: false, StatusCode: StatusCodes.Status404NotFound, ContentType: null }
+            && operations.FirstVersionOf(context.Request.Method, context.Request.Path) is { } first
+            && first > resolved.Served)
+        {
+            throw new JsonApiException(Errors.VersionNotFound(resolved.Requested, first));
+        }
     }
 
     public static ApiVersionContext Resolve(Microsoft.Extensions.Primitives.StringValues values, DeclaredVersions versions, TimeProvider clock)

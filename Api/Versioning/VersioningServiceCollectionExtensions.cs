@@ -51,6 +51,7 @@ public static class VersioningServiceCollectionExtensions
     {
         var versions = DeclaredVersions.Default;
         services.AddSingleton(versions);
+        services.AddSingleton<VersionedOperations>();
         services.AddApiVersioning(options =>
             {
                 options.ApiVersionReader = new ResolvedApiVersionReader();
