@@ -3,6 +3,7 @@ using JsonApiInvites.Api.Cli;
 using JsonApiInvites.Api.Database;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.OpenApi;
 using JsonApiInvites.Api.Versioning;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ app.UseMiddleware<ContentNegotiationMiddleware>();
 app.UseMiddleware<ApiVersionMiddleware>();
 app.UseRouting();
 app.MapHealthz();
+app.MapOpenApiDocuments();
 app.MapControllers();
 await app.RunAsync();
 return 0;

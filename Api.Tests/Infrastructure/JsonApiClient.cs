@@ -63,6 +63,11 @@ public static class JsonApiClient
             JsonApiRules.Assert((int)response.StatusCode, text);
         }
 
+        // ...and matches the OpenAPI document of the version that served it.
+        var served = response.Headers.TryGetValues("api-version-served", out var values) ? values.First() : null;
+        var contract = OpenApiContract.Check(method, new Uri(url, UriKind.RelativeOrAbsolute), (int)response.StatusCode, served, text);
+        Assert.That(contract, Is.Empty, text);
+
         return new ApiResponse(response.StatusCode, response.Headers, response.Content.Headers, text);
     }
 

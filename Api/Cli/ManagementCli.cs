@@ -21,16 +21,23 @@ public static class ManagementCli
         usage:
           orgs create --name NAME
           tokens create --org ORG_ID --permissions org.read,org.user.read,org.user.invite[,org.admin] [--name NAME]
+          openapi write --out DIRECTORY
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "orgs" or "tokens";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "orgs" or "tokens" or "openapi";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        if (args.Length < 2 || args[1] != "create" || !TryReadOptions(args.AsSpan(2), out var options))
+        var verb = args[0] == "openapi" ? "write" : "create";
+        if (args.Length < 2 || args[1] != verb || !TryReadOptions(args.AsSpan(2), out var options))
         {
             await error.WriteLineAsync(UsageText);
             return Usage;
+        }
+
+        if (args[0] == "openapi")
+        {
+            return await WriteOpenApiAsync(services, options, output, error, cancellationToken);
         }
 
         await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
@@ -93,6 +100,26 @@ public static class ManagementCli
         var token = new ApiToken(Guid.NewGuid(), organizationId, options.GetValueOrDefault("name"), permissions, clock.GetUtcNow());
         await services.GetRequiredService<ITokenRepository>().CreateAsync(token, TokenSecret.Hash(secret), cancellationToken);
         return new { id = token.Id, token = secret, permissions = token.Permissions };
+    }
+
+    /// <summary>Writes one OpenAPI document per declared version into the directory (the repository's <c>openapi/</c>).</summary>
+    private static async Task<int> WriteOpenApiAsync(IServiceProvider services, Dictionary<string, string> options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!options.TryGetValue("out", out var directory))
+        {
+            await error.WriteLineAsync("--out is required.\n" + UsageText);
+            return Usage;
+        }
+
+        Directory.CreateDirectory(directory);
+        foreach (var version in services.GetRequiredService<Versioning.DeclaredVersions>().All)
+        {
+            var path = Path.Combine(directory, OpenApi.OpenApiDocuments.FileName(version));
+            await File.WriteAllTextAsync(path, OpenApi.OpenApiDocuments.Write(version), cancellationToken);
+            await output.WriteLineAsync(path);
+        }
+
+        return Ok;
     }
 
     private static bool TryReadOptions(ReadOnlySpan<string> args, out Dictionary<string, string> options)

@@ -37,7 +37,7 @@ public readonly partial record struct ApiVersionName(DateOnly Date, Stability St
             return false;
         }
 
-        var match = Pattern().Match(text);
+        var match = Matcher().Match(text);
         if (!match.Success)
         {
             return false;
@@ -103,6 +103,10 @@ public readonly partial record struct ApiVersionName(DateOnly Date, Stability St
     };
 
     // SPEC §3, with named groups; the alternatives are the same as the published pattern.
+    /// <summary>The pattern of SPEC §3 as published in the OpenAPI documents (the parser also checks that the date is real).</summary>
+    public const string Pattern =
+        "^(wip|work-in-progress|experimental|beta|((([0-9]{4})-([0-1][0-9]))-((3[01])|(0[1-9])|([12][0-9]))(~(wip|work-in-progress|experimental|beta))?))$";
+
     [GeneratedRegex(@"^(?:(?<bare>wip|work-in-progress|experimental|beta)|(?<date>[0-9]{4}-[0-1][0-9]-(?:3[01]|0[1-9]|[12][0-9]))(?:~(?<stability>wip|work-in-progress|experimental|beta))?)\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex Pattern();
+    private static partial Regex Matcher();
 }

@@ -1,0 +1,529 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JsonApiInvites.Api.Invitations;
+using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Organizations;
+using JsonApiInvites.Api.Roles;
+using JsonApiInvites.Api.Versioning;
+using JsonApiInvites.Domain.Invitations;
+using JsonApiInvites.Domain.Organizations;
+
+namespace JsonApiInvites.Api.OpenApi;
+
+/// <summary>
+/// Builds the OpenAPI 3.1 document of one declared version from the same tables the server runs on (the
+/// <c>site_invitation</c> contracts, the declared versions, the resource field lists). The documents are committed
+/// under <c>openapi/</c> (<c>dotnet run --project Api -- openapi write</c>), embedded in the server, and served at
+/// <c>GET /openapi/{version}.json</c>; the tests check that the committed files are current and that every response
+/// the server gives validates against them.
+/// </summary>
+public static class OpenApiDocuments
+{
+    public const string ResourcePrefix = "openapi/";
+    private const string JsonApi = JsonApiMediaType.Value;
+    private static readonly string VersionPattern = ApiVersionName.Pattern;
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JsonApiSerializer.Options.Encoder };
+
+    /// <summary>The file name of a version's document, e.g. <c>2024-10-15~beta.json</c>.</summary>
+    public static string FileName(ApiVersionName version) => $"{version}.json";
+
+    /// <summary>The document text as committed: indented, LF line ends, a final newline.</summary>
+    public static string Write(ApiVersionName version) => Build(version).ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
+
+    /// <summary>The committed document of a declared version, as embedded in the server at build time; null if missing.</summary>
+    public static string? ReadEmbedded(ApiVersionName version)
+    {
+        using var stream = typeof(OpenApiDocuments).Assembly.GetManifestResourceStream(ResourcePrefix + FileName(version));
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public static JsonObject Build(ApiVersionName version)
+    {
+        var contract = InvitationContracts.For(version);
+        var beta = VersionOf(nameof(InvitationsController.Update));
+        var hasWrites = version >= beta;
+        var paths = new JsonObject
+        {
+            ["/orgs/{org_id}"] = new JsonObject
+            {
+                ["get"] = Operation("getOrganization", "The token's organization.", [OrgId, .. Fields()], Ok("organization_document"), [Permissions.OrgRead]),
+            },
+            ["/orgs/{org_id}/invites"] = new JsonObject
+            {
+                ["get"] = Operation(
+                    "listInvitations",
+                    contract.VisibleStatuses.Count == 4 ? "The organization's invitations of every status, oldest first." : "The organization's pending and expired invitations, oldest first.",
+                    [OrgId, Include, .. Fields(), Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore), .. Filters(contract)],
+                    Ok("site_invitation_collection_document"),
+                    [Permissions.OrgRead, Permissions.OrgUserRead]),
+                ["post"] = Operation(
+                    "createInvitation",
+                    "Invites an email address into a role of the organization.",
+                    [OrgId, Include, .. Fields()],
+                    new JsonObject
+                    {
+                        ["201"] = Response("Created.", "site_invitation_document", location: true),
+                        ["409"] = Error("A pending invitation for this email exists (already_exists)."),
+                        ["422"] = Error("A value breaks a rule (invalid_value)."),
+                    },
+                    [Permissions.OrgUserInvite],
+                    body: "site_invitation_create_request"),
+            },
+            ["/orgs/{org_id}/invites/{invite_id}"] = InvitationItem(hasWrites),
+            ["/orgs/{org_id}/invites/{invite_id}/relationships/role"] = Get("getInvitationRoleRelationship", "The invitation's role linkage.", [OrgId, InviteId], "role_linkage_document", Permissions.OrgRead, Permissions.OrgUserRead),
+            ["/orgs/{org_id}/invites/{invite_id}/role"] = Get("getInvitationRole", "The invitation's role.", [OrgId, InviteId, .. Fields()], "role_document", Permissions.OrgRead, Permissions.OrgUserRead),
+            ["/orgs/{org_id}/invites/{invite_id}/relationships/organization"] = Get("getInvitationOrganizationRelationship", "The invitation's organization linkage.", [OrgId, InviteId], "organization_linkage_document", Permissions.OrgRead, Permissions.OrgUserRead),
+            ["/orgs/{org_id}/invites/{invite_id}/organization"] = Get("getInvitationOrganization", "The invitation's organization.", [OrgId, InviteId, .. Fields()], "organization_document", Permissions.OrgRead, Permissions.OrgUserRead),
+        };
+
+        if (hasWrites)
+        {
+            paths["/orgs/{org_id}/invites/{invite_id}/resend"] = new JsonObject
+            {
+                ["post"] = Operation(
+                    "resendInvitation",
+                    "Sends the invitation again and renews its expiry. Takes no request body.",
+                    [OrgId, InviteId, Include, .. Fields()],
+                    new JsonObject
+                    {
+                        ["202"] = Response("Accepted: the email is on its way.", "site_invitation_document"),
+                        ["409"] = Error("The invitation is accepted or cancelled (invalid_state), or reviving it would duplicate a pending one (already_exists)."),
+                    },
+                    [Permissions.OrgUserInvite]),
+            };
+        }
+
+        paths["/orgs/{org_id}/roles"] = Get("listRoles", "The organization's roles, all of them, by rank.", [OrgId, Include, .. Fields()], "role_collection_document", Permissions.OrgRead);
+        paths["/orgs/{org_id}/roles/{role_id}"] = Get("getRole", "One role.", [OrgId, RoleId, Include, .. Fields()], "role_document", Permissions.OrgRead);
+        paths["/orgs/{org_id}/roles/{role_id}/relationships/organization"] = Get("getRoleOrganizationRelationship", "The role's organization linkage.", [OrgId, RoleId], "organization_linkage_document", Permissions.OrgRead);
+        paths["/orgs/{org_id}/roles/{role_id}/organization"] = Get("getRoleOrganization", "The role's organization.", [OrgId, RoleId, .. Fields()], "organization_document", Permissions.OrgRead);
+
+        paths["/openapi/{version}.json"] = new JsonObject
+        {
+            ["get"] = new JsonObject
+            {
+                ["operationId"] = "getOpenApiDocument",
+                ["summary"] = "The OpenAPI document of the version this path's version resolves to (as ?version= would).",
+                ["parameters"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "version",
+                    ["in"] = "path",
+                    ["required"] = true,
+                    ["schema"] = new JsonObject { ["type"] = "string", ["pattern"] = VersionPattern },
+                }),
+                ["responses"] = new JsonObject
+                {
+                    ["200"] = new JsonObject { ["description"] = "The document.", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } } } },
+                    ["400"] = Error("Not a valid version, or dated after tomorrow."),
+                    ["404"] = Error("No declared version matches."),
+                },
+            },
+        };
+        paths["/healthz"] = new JsonObject
+        {
+            ["get"] = new JsonObject
+            {
+                ["operationId"] = "getHealth",
+                ["summary"] = "Liveness and database check; not versioned, not JSON:API.",
+                ["responses"] = new JsonObject
+                {
+                    ["200"] = Health("The database answers.", "ok"),
+                    ["503"] = Health("The database does not answer.", "unavailable"),
+                },
+            },
+        };
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "JsonApiInvites",
+                ["version"] = version.ToString(),
+                ["description"] = "Invitations to join an organization with a role, over JSON:API 1.1. Every operation takes ?version= "
+                    + "(a date, optionally ~beta etc.); this document describes the version " + version + ". Resource schemas describe full "
+                    + "representations: with sparse fieldsets (fields[TYPE]) members may be omitted.",
+            },
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["schemas"] = Schemas(contract, hasWrites),
+                ["headers"] = Headers(),
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["token"] = new JsonObject
+                    {
+                        ["type"] = "http",
+                        ["scheme"] = "bearer",
+                        ["description"] = "A token from 'tokens create'; 'Authorization: token <token>' works too.",
+                    },
+                },
+            },
+        };
+    }
+
+    private static JsonObject Health(string description, string status) => new()
+    {
+        ["description"] = description,
+        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Object(new JsonObject { ["status"] = Const(status) }, "status") } },
+    };
+
+    private static ApiVersionName VersionOf(string action) =>
+        typeof(InvitationsController).GetMethod(action)!.GetCustomAttributes(typeof(IntroducedInAttribute), false).Cast<IntroducedInAttribute>().Single().Version;
+
+    private static JsonObject InvitationItem(bool hasWrites)
+    {
+        var item = new JsonObject
+        {
+            ["get"] = Operation("getInvitation", "One invitation.", [OrgId, InviteId, Include, .. Fields()], Ok("site_invitation_document"), [Permissions.OrgRead, Permissions.OrgUserRead]),
+        };
+        if (hasWrites)
+        {
+            item["patch"] = Operation(
+                "updateInvitation",
+                "Changes the invitation's role; attributes are read-only.",
+                [OrgId, InviteId, Include, .. Fields()],
+                new JsonObject
+                {
+                    ["200"] = Response("The updated invitation.", "site_invitation_document"),
+                    ["409"] = Error("The id or type does not match the URL (id_mismatch, type_mismatch), or the invitation is accepted or cancelled (invalid_state)."),
+                    ["422"] = Error("A value breaks a rule (invalid_value)."),
+                },
+                [Permissions.OrgUserInvite],
+                body: "site_invitation_update_request");
+        }
+
+        item["delete"] = Operation(
+            "cancelInvitation",
+            "Cancels the invitation; it stays, with status cancelled. A second cancel is a 404.",
+            [OrgId, InviteId],
+            new JsonObject
+            {
+                ["204"] = new JsonObject { ["description"] = "Cancelled.", ["headers"] = VersionHeaders() },
+                ["409"] = Error("The invitation was accepted (invalid_state)."),
+            },
+            [Permissions.OrgUserInvite]);
+        return item;
+    }
+
+    private static JsonObject Get(string id, string summary, JsonNode[] parameters, string schema, params string[] permissions) =>
+        new() { ["get"] = Operation(id, summary, parameters, Ok(schema), permissions) };
+
+    private static JsonObject Ok(string schema) => new() { ["200"] = Response("OK.", schema) };
+
+    private static JsonObject Operation(string id, string summary, JsonNode[] parameters, JsonObject responses, string[] permissions, string? body = null)
+    {
+        var all = new JsonObject();
+        foreach (var (status, response) in responses)
+        {
+            all[status] = response!.DeepClone();
+        }
+
+        foreach (var (status, description) in CommonErrors(permissions))
+        {
+            all[status] ??= Error(description);
+        }
+
+        var operation = new JsonObject
+        {
+            ["operationId"] = id,
+            ["summary"] = summary,
+            ["description"] = $"Needs a token with {string.Join(" and ", permissions)}.",
+            ["parameters"] = new JsonArray([Version(), .. parameters.Select(p => p.DeepClone())]),
+        };
+        if (body is not null)
+        {
+            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content(body) };
+        }
+
+        operation["responses"] = new JsonObject(all.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => KeyValuePair.Create(r.Key, r.Value?.DeepClone())));
+        operation["security"] = new JsonArray(new JsonObject { ["token"] = new JsonArray() });
+        return operation;
+    }
+
+    private static IEnumerable<(string Status, string Description)> CommonErrors(string[] permissions) =>
+    [
+        ("400", "A malformed request: version (missing_version, invalid_version, version_in_future), query parameters (invalid_query_parameter) or request document (malformed_json, invalid_document)."),
+        ("401", "No token, or an unknown one (unauthorized)."),
+        ("403", $"The token lacks {string.Join(" or ", permissions)} (forbidden), or may not grant the role (role_not_grantable)."),
+        ("404", "No such resource in the token's organization (not_found), or no version of the operation matches (version_not_found)."),
+        ("406", "Every JSON:API media type in Accept has parameters other than ext and profile (not_acceptable)."),
+        ("413", "The request body is over 1 MiB (payload_too_large)."),
+        ("415", "The request Content-Type is not application/vnd.api+json, optionally with profile (unsupported_media_type)."),
+        ("500", "An unexpected failure; the error id is in the server log (internal_error)."),
+    ];
+
+    private static JsonObject Response(string description, string schema, bool location = false)
+    {
+        var headers = VersionHeaders();
+        if (location)
+        {
+            headers["Location"] = new JsonObject { ["description"] = "The created resource: equal to data.links.self.", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } };
+        }
+
+        return new JsonObject { ["description"] = description, ["headers"] = headers, ["content"] = Content(schema) };
+    }
+
+    private static JsonObject Error(string description) =>
+        new() { ["description"] = description, ["headers"] = VersionHeaders(), ["content"] = Content("error_document") };
+
+    private static JsonObject Content(string schema) => new() { [JsonApi] = new JsonObject { ["schema"] = Ref(schema) } };
+
+    private static readonly string[] VersionHeaderNames = ["api-version-requested", "api-version-served", "api-version-lifecycle-stage", "Deprecation", "Sunset"];
+
+    private static JsonObject VersionHeaders() => new(
+        VersionHeaderNames
+            .Select(h => KeyValuePair.Create<string, JsonNode?>(h, new JsonObject { ["$ref"] = "#/components/headers/" + h })));
+
+    private static JsonObject Headers()
+    {
+        JsonObject Header(string description, bool required, JsonObject schema) =>
+            new() { ["description"] = description, ["required"] = required, ["schema"] = schema };
+
+        return new JsonObject
+        {
+            ["api-version-requested"] = Header("The requested version, normalized. Absent when the version parameter itself is in error.", false, new JsonObject { ["type"] = "string" }),
+            ["api-version-served"] = Header("The declared version that served the request.", false, new JsonObject { ["type"] = "string" }),
+            ["api-version-lifecycle-stage"] = Header("Where the served version stands.", false, Enum("wip", "experimental", "beta", "ga", "deprecated", "sunset")),
+            ["Deprecation"] = Header("RFC 9745: when the served version was superseded, as @<unix seconds>. Only on deprecated versions.", false, new JsonObject { ["type"] = "string", ["pattern"] = "^@[0-9]+$" }),
+            ["Sunset"] = Header("RFC 8594: the HTTP-date after which the served version may be removed. Only on deprecated versions.", false, new JsonObject { ["type"] = "string" }),
+        };
+    }
+
+    private static JsonObject Version() => new()
+    {
+        ["name"] = "version",
+        ["in"] = "query",
+        ["required"] = true,
+        ["description"] = "The API version: a date (YYYY-MM-DD) optionally with ~wip, ~experimental or ~beta, or one of those stabilities alone for today.",
+        ["schema"] = new JsonObject { ["type"] = "string", ["pattern"] = VersionPattern },
+    };
+
+    private static JsonObject PathId(string name, string description) => new()
+    {
+        ["name"] = name,
+        ["in"] = "path",
+        ["required"] = true,
+        ["description"] = description,
+        ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "uuid" },
+    };
+
+    private static readonly JsonObject OrgId = PathId("org_id", "The organization: the token's own.");
+    private static readonly JsonObject InviteId = PathId("invite_id", "The invitation.");
+    private static readonly JsonObject RoleId = PathId("role_id", "The role.");
+
+    private static JsonObject Query(string name, string description, JsonObject schema) =>
+        new() { ["name"] = name, ["in"] = "query", ["required"] = false, ["description"] = description, ["schema"] = schema };
+
+    private static readonly JsonObject Include = Query("include", "Related resources to include: 'role' where the operation returns invitations; nothing else.", new JsonObject { ["type"] = "string" });
+
+    private static readonly JsonObject Limit = Query("limit", "Page size: 10 to 100, a multiple of 10.", new JsonObject
+    {
+        ["type"] = "integer",
+        ["minimum"] = 10,
+        ["maximum"] = 100,
+        ["multipleOf"] = 10,
+        ["default"] = Pagination.DefaultLimit,
+    });
+
+    private static JsonObject Cursor(string name) =>
+        Query(name, "An opaque cursor from a pagination link. Not together with the other cursor.", new JsonObject { ["type"] = "string", ["pattern"] = "^v1\\." });
+
+    private static JsonObject[] Fields() =>
+    [
+        FieldsOf(InvitationResources.Type),
+        FieldsOf(RoleResources.Type),
+        FieldsOf(OrganizationResources.Type),
+    ];
+
+    private static JsonObject FieldsOf(string type) =>
+        Query($"fields[{type}]", $"Sparse fieldset: a comma-separated list of {type} fields to show.", new JsonObject { ["type"] = "string" });
+
+    private static JsonObject[] Filters(InvitationContract contract) =>
+    [
+        .. contract.Filters.Select(f => f == InvitationContracts.StatusFilter
+            ? Query(f, "Only invitations of these statuses (comma-separated).", new JsonObject { ["type"] = "string" })
+            : Query(f, "Only invitations to this email (trimmed, any letter case).", new JsonObject { ["type"] = "string" })),
+    ];
+
+    private static JsonObject Ref(string schema) => new() { ["$ref"] = "#/components/schemas/" + schema };
+
+    private static JsonObject Enum(params string[] values) => new() { ["type"] = "string", ["enum"] = new JsonArray([.. values.Select(v => (JsonNode)v)]) };
+
+    private static JsonObject Object(JsonObject properties, params string[] required) => new()
+    {
+        ["type"] = "object",
+        ["properties"] = properties,
+        ["required"] = new JsonArray([.. required.Select(r => (JsonNode)r)]),
+        ["additionalProperties"] = false,
+    };
+
+    private static JsonObject Const(string value) => new() { ["type"] = "string", ["const"] = value };
+
+    private static JsonObject String(string? format = null) =>
+        format is null ? new JsonObject { ["type"] = "string" } : new JsonObject { ["type"] = "string", ["format"] = format };
+
+    private static JsonObject Schemas(InvitationContract contract, bool hasWrites)
+    {
+        var schemas = new JsonObject
+        {
+            ["jsonapi"] = Object(new JsonObject { ["version"] = Const("1.1") }, "version"),
+            ["top_links"] = Object(
+                new JsonObject { ["self"] = String(), ["first"] = String(), ["prev"] = String(), ["next"] = String() },
+                "self"),
+            ["resource_links"] = Object(new JsonObject { ["self"] = String() }, "self"),
+            ["relationship_links"] = Object(new JsonObject { ["self"] = String(), ["related"] = String() }, "self", "related"),
+            ["role_identifier"] = Identifier(RoleResources.Type),
+            ["organization_identifier"] = Identifier(OrganizationResources.Type),
+            ["role_relationship"] = Object(new JsonObject { ["links"] = Ref("relationship_links"), ["data"] = Ref("role_identifier") }, "links", "data"),
+            ["organization_relationship"] = Object(new JsonObject { ["links"] = Ref("relationship_links"), ["data"] = Ref("organization_identifier") }, "links", "data"),
+            ["site_invitation"] = Resource(
+                InvitationResources.Type,
+                Object(new JsonObject(contract.Attributes.Select(a => KeyValuePair.Create<string, JsonNode?>(a.Name, AttributeSchema(a.Kind)))), [.. contract.Attributes.Select(a => a.Name)]),
+                Object(new JsonObject { ["role"] = Ref("role_relationship"), ["organization"] = Ref("organization_relationship") }, "role", "organization")),
+            ["role"] = Resource(
+                RoleResources.Type,
+                Object(
+                    new JsonObject
+                    {
+                        ["key"] = Enum([.. DefaultRoles.All.Select(r => r.Key)]),
+                        ["name"] = String(),
+                        ["permissions"] = new JsonObject { ["type"] = "array", ["items"] = Enum([.. Permissions.All]) },
+                    },
+                    "key",
+                    "name",
+                    "permissions"),
+                Object(new JsonObject { ["organization"] = Ref("organization_relationship") }, "organization")),
+            ["organization"] = Resource(
+                OrganizationResources.Type,
+                Object(new JsonObject { ["name"] = String(), ["slug"] = String() }, "name", "slug"),
+                relationships: null),
+            ["site_invitation_document"] = Document(Ref("site_invitation"), Ref("role")),
+            ["site_invitation_collection_document"] = Document(Array(Ref("site_invitation")), Ref("role")),
+            ["role_document"] = Document(Ref("role"), included: null),
+            ["role_collection_document"] = Document(Array(Ref("role")), included: null),
+            ["organization_document"] = Document(Ref("organization"), included: null),
+            ["role_linkage_document"] = Linkage("role_identifier"),
+            ["organization_linkage_document"] = Linkage("organization_identifier"),
+            ["error_document"] = Object(
+                new JsonObject { ["jsonapi"] = Ref("jsonapi"), ["errors"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref("error") } },
+                "jsonapi",
+                "errors"),
+            ["error"] = Object(
+                new JsonObject
+                {
+                    ["id"] = String(),
+                    ["status"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[45][0-9]{2}$" },
+                    ["code"] = String(),
+                    ["title"] = String(),
+                    ["detail"] = String(),
+                    ["source"] = new JsonObject
+                    {
+                        ["oneOf"] = new JsonArray(
+                            Object(new JsonObject { ["pointer"] = String() }, "pointer"),
+                            Object(new JsonObject { ["parameter"] = String() }, "parameter"),
+                            Object(new JsonObject { ["header"] = String() }, "header")),
+                    },
+                },
+                "id",
+                "status",
+                "code",
+                "title",
+                "detail"),
+        };
+
+        var createAttributes = new JsonObject { ["email"] = new JsonObject { ["type"] = "string", ["maxLength"] = EmailAddress.MaxLength } };
+        if (contract.CreateAttributes.Contains(InvitationContracts.SendEmail))
+        {
+            createAttributes[InvitationContracts.SendEmail] = new JsonObject { ["type"] = "boolean", ["default"] = true, ["writeOnly"] = true };
+        }
+
+        var writableRole = Object(new JsonObject { ["role"] = Object(new JsonObject { ["data"] = Ref("role_identifier") }, "data") });
+        schemas["site_invitation_create_request"] = Object(
+            new JsonObject
+            {
+                ["data"] = Object(
+                    new JsonObject
+                    {
+                        ["type"] = Const(InvitationResources.Type),
+                        ["attributes"] = Object(createAttributes, "email"),
+                        ["relationships"] = RequireRole(writableRole.DeepClone().AsObject()),
+                    },
+                    "type",
+                    "attributes",
+                    "relationships"),
+            },
+            "data");
+        if (hasWrites)
+        {
+            schemas["site_invitation_update_request"] = Object(
+                new JsonObject
+                {
+                    ["data"] = Object(
+                        new JsonObject { ["type"] = Const(InvitationResources.Type), ["id"] = String("uuid"), ["relationships"] = writableRole },
+                        "type",
+                        "id"),
+                },
+                "data");
+        }
+
+        return schemas;
+    }
+
+    private static JsonObject RequireRole(JsonObject relationships)
+    {
+        relationships["required"] = new JsonArray("role");
+        return relationships;
+    }
+
+    private static JsonObject AttributeSchema(AttributeKind kind) => kind switch
+    {
+        AttributeKind.Email => String("email"),
+        AttributeKind.Boolean => new JsonObject { ["type"] = "boolean" },
+        AttributeKind.Status => Enum([.. Enum<InvitationStatus>().Select(s => s.ToName())]),
+        AttributeKind.Timestamp => String("date-time"),
+        AttributeKind.NullableTimestamp => new JsonObject { ["type"] = new JsonArray("string", "null"), ["format"] = "date-time" },
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static T[] Enum<T>()
+        where T : struct, System.Enum => System.Enum.GetValues<T>();
+
+    private static JsonObject Identifier(string type) => Object(new JsonObject { ["type"] = Const(type), ["id"] = String("uuid") }, "type", "id");
+
+    private static JsonObject Resource(string type, JsonObject attributes, JsonObject? relationships)
+    {
+        var properties = new JsonObject { ["type"] = Const(type), ["id"] = String("uuid"), ["attributes"] = attributes };
+        if (relationships is not null)
+        {
+            properties["relationships"] = relationships;
+        }
+
+        properties["links"] = Ref("resource_links");
+        return relationships is null
+            ? Object(properties, "type", "id", "attributes", "links")
+            : Object(properties, "type", "id", "attributes", "relationships", "links");
+    }
+
+    private static JsonObject Array(JsonObject items) => new() { ["type"] = "array", ["items"] = items };
+
+    private static JsonObject Document(JsonObject data, JsonObject? included)
+    {
+        var properties = new JsonObject { ["jsonapi"] = Ref("jsonapi"), ["data"] = data };
+        properties["included"] = included is null
+            ? new JsonObject { ["type"] = "array", ["maxItems"] = 0, ["description"] = "Present (empty) when include is given; these resources have no include paths." }
+            : new JsonObject { ["type"] = "array", ["items"] = included, ["description"] = "Present when include is given." };
+        properties["links"] = Ref("top_links");
+        return Object(properties, "jsonapi", "data", "links");
+    }
+
+    private static JsonObject Linkage(string identifier) =>
+        Object(new JsonObject { ["jsonapi"] = Ref("jsonapi"), ["data"] = Ref(identifier), ["links"] = Ref("relationship_links") }, "jsonapi", "data", "links");
+}
