@@ -44,7 +44,13 @@ public static class OpenApiContract
             return [];
         }
 
-        if (operation["responses"]![status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not JsonObject response)
+        var response = operation["responses"]![status.ToString(System.Globalization.CultureInfo.InvariantCulture)] as JsonObject;
+        if (response?["$ref"] is { } reference)
+        {
+            response = document["components"]!["responses"]![reference.GetValue<string>().Split('/')[^1]] as JsonObject;
+        }
+
+        if (response is null)
         {
             return [$"{method} {template} at {servedVersion} does not document status {status}"];
         }

@@ -155,6 +155,10 @@ public static class OpenApiDocuments
             ["components"] = new JsonObject
             {
                 ["schemas"] = Schemas(contract, hasWrites),
+                ["parameters"] = new JsonObject(
+                    ((JsonNode[])[Version(), OrgId, InviteId, RoleId, Include, .. Fields(), Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore), .. Filters(contract)])
+                        .Select(p => KeyValuePair.Create<string, JsonNode?>(ParameterKey(p), p.DeepClone()))),
+                ["responses"] = new JsonObject(CommonErrors.Select(e => KeyValuePair.Create<string, JsonNode?>("error_" + e.Status, Error(e.Description)))),
                 ["headers"] = Headers(),
                 ["securitySchemes"] = new JsonObject
                 {
@@ -226,9 +230,9 @@ public static class OpenApiDocuments
             all[status] = response!.DeepClone();
         }
 
-        foreach (var (status, description) in CommonErrors(permissions))
+        foreach (var (status, _) in CommonErrors)
         {
-            all[status] ??= Error(description);
+            all[status] ??= new JsonObject { ["$ref"] = "#/components/responses/error_" + status };
         }
 
         var operation = new JsonObject
@@ -236,7 +240,7 @@ public static class OpenApiDocuments
             ["operationId"] = id,
             ["summary"] = summary,
             ["description"] = $"Needs a token with {string.Join(" and ", permissions)}.",
-            ["parameters"] = new JsonArray([Version(), .. parameters.Select(p => p.DeepClone())]),
+            ["parameters"] = new JsonArray([ParameterRef(Version()), .. parameters.Select(ParameterRef)]),
         };
         if (body is not null)
         {
@@ -248,11 +252,11 @@ public static class OpenApiDocuments
         return operation;
     }
 
-    private static IEnumerable<(string Status, string Description)> CommonErrors(string[] permissions) =>
+    private static readonly (string Status, string Description)[] CommonErrors =
     [
         ("400", "A malformed request: version (missing_version, invalid_version, version_in_future), query parameters (invalid_query_parameter) or request document (malformed_json, invalid_document)."),
         ("401", "No token, or an unknown one (unauthorized)."),
-        ("403", $"The token lacks {string.Join(" or ", permissions)} (forbidden), or may not grant the role (role_not_grantable)."),
+        ("403", "The token lacks a permission the operation needs (forbidden), or may not grant the role (role_not_grantable)."),
         ("404", "No such resource in the token's organization (not_found), or no version of the operation matches (version_not_found)."),
         ("406", "Every JSON:API media type in Accept has parameters other than ext and profile (not_acceptable)."),
         ("413", "The request body is over 1 MiB (payload_too_large)."),
@@ -296,6 +300,12 @@ public static class OpenApiDocuments
             ["Sunset"] = Header("RFC 8594: the HTTP-date after which the served version may be removed. Only on deprecated versions.", false, new JsonObject { ["type"] = "string" }),
         };
     }
+
+    /// <summary><c>fields[role]</c> → <c>fields_role</c>: the parameter's key under <c>components/parameters</c>.</summary>
+    private static string ParameterKey(JsonNode parameter) =>
+        parameter["name"]!.GetValue<string>().Replace("[", "_", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal);
+
+    private static JsonObject ParameterRef(JsonNode parameter) => new() { ["$ref"] = "#/components/parameters/" + ParameterKey(parameter) };
 
     private static JsonObject Version() => new()
     {
