@@ -102,8 +102,9 @@ public sealed class UpdatingInvitationTests : FreshAppTests
 
     [TestCase("""{"data":{"type":"site_invitation","relationships":{}}}""", HttpStatusCode.BadRequest, "/data")]
     [TestCase("""{"data":{"type":"role","id":"ID"}}""", HttpStatusCode.Conflict, "/data/type")]
-    [TestCase("""{"data":{"type":"site_invitation","id":"ID","attributes":{"email":"b@example.com"}}}""", HttpStatusCode.BadRequest, "/data/attributes/email")]
-    [TestCase("""{"data":{"type":"site_invitation","id":"ID","relationships":{"organization":{"data":null}}}}""", HttpStatusCode.BadRequest, "/data/relationships/organization")]
+    [TestCase("""{"data":{"type":"site_invitation","id":"ID","attributes":{"email":"b@example.com"}}}""", HttpStatusCode.Forbidden, "/data/attributes/email")]
+    [TestCase("""{"data":{"type":"site_invitation","id":"ID","attributes":{"nickname":"b"}}}""", HttpStatusCode.BadRequest, "/data/attributes/nickname")]
+    [TestCase("""{"data":{"type":"site_invitation","id":"ID","relationships":{"organization":{"data":null}}}}""", HttpStatusCode.Forbidden, "/data/relationships/organization")]
     [TestCase("""{"data":{"type":"site_invitation","id":"ID","relationships":{"role":{"data":null}}}}""", HttpStatusCode.UnprocessableEntity, "/data/relationships/role/data")]
     [TestCase("""{"data":{"type":"site_invitation","id":"ID","relationships":{"role":{"data":{"type":"role","id":"nope"}}}}}""", HttpStatusCode.NotFound, "/data/relationships/role/data")]
     public async Task Reports_a_bad_update_document(string template, HttpStatusCode status, string pointer)

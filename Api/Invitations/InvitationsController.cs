@@ -333,10 +333,11 @@ public sealed class InvitationsController(
     {
         foreach (var name in input.Attributes.Keys.Where(n => !writable.Contains(n)))
         {
-            var reason = contract.Shows(name)
-                ? $"'{name}' is read-only."
-                : $"'{name}' is not a writable attribute of site_invitation at version {contract.Version}.";
-            throw new JsonApiException(Errors.InvalidDocument("/data/attributes/" + RequestDocumentReader.Escape(name), reason));
+            // JSON:API 1.1 §9: an unsupported update of a field is a 403; a name the version does not have is a bad document.
+            var pointer = "/data/attributes/" + RequestDocumentReader.Escape(name);
+            throw new JsonApiException(contract.Shows(name)
+                ? Errors.ReadOnly(pointer, $"'{name}' is read-only.")
+                : Errors.InvalidDocument(pointer, $"'{name}' is not a writable attribute of site_invitation at version {contract.Version}."));
         }
     }
 
@@ -345,10 +346,10 @@ public sealed class InvitationsController(
     {
         foreach (var name in input.Relationships.Keys.Where(n => n != InvitationResources.RoleRelationship))
         {
-            var reason = name == InvitationResources.OrganizationRelationship
-                ? "'organization' is read-only: an invitation belongs to the organization in the path."
-                : $"'{name}' is not a relationship of site_invitation.";
-            throw new JsonApiException(Errors.InvalidDocument("/data/relationships/" + RequestDocumentReader.Escape(name), reason));
+            var pointer = "/data/relationships/" + RequestDocumentReader.Escape(name);
+            throw new JsonApiException(name == InvitationResources.OrganizationRelationship
+                ? Errors.ReadOnly(pointer, "'organization' is read-only: an invitation belongs to the organization in the path.")
+                : Errors.InvalidDocument(pointer, $"'{name}' is not a relationship of site_invitation."));
         }
 
         if (!input.Relationships.TryGetValue(InvitationResources.RoleRelationship, out var role))

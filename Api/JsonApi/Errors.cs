@@ -71,6 +71,9 @@ public static class Errors
         409, "id_mismatch", "Resource id mismatch",
         $"Id '{actual}' does not match the id '{expected}' in the URL.", ErrorSource.AtPointer(pointer));
 
+    public static ErrorObject ReadOnly(string pointer, string detail) => new(
+        403, "read_only", "Read-only field", detail, ErrorSource.AtPointer(pointer));
+
     public static ErrorObject InvalidValue(string pointer, string detail) => new(
         422, "invalid_value", "Invalid value", detail, ErrorSource.AtPointer(pointer));
 

@@ -88,12 +88,10 @@ public static class RequestDocumentReader
             throw new JsonApiException(Errors.InvalidDocument("", "The request body must be a JSON object."));
         }
 
-        foreach (var member in root.EnumerateObject())
+        // JSON:API 1.1: members a server does not recognize (and every @-member) are ignored; data and errors never coexist.
+        if (root.TryGetProperty("errors", out _))
         {
-            if (member.Name is not ("data" or "meta" or "jsonapi"))
-            {
-                throw new JsonApiException(Errors.InvalidDocument("/" + Escape(member.Name), $"'{member.Name}' is not allowed at the top level of a request document."));
-            }
+            throw new JsonApiException(Errors.InvalidDocument("/errors", "A request document must not contain 'errors'."));
         }
 
         if (!root.TryGetProperty("data", out var data))
@@ -111,14 +109,6 @@ public static class RequestDocumentReader
 
     private static ResourceInput ReadResource(JsonElement data, string expectedType)
     {
-        foreach (var member in data.EnumerateObject())
-        {
-            if (member.Name is not ("type" or "id" or "lid" or "attributes" or "relationships" or "meta" or "links"))
-            {
-                throw new JsonApiException(Errors.InvalidDocument("/data/" + Escape(member.Name), $"'{member.Name}' is not a member of a resource object."));
-            }
-        }
-
         if (!data.TryGetProperty("type", out var type))
         {
             throw new JsonApiException(Errors.InvalidDocument("/data", "The resource object must have a 'type'."));
@@ -142,7 +132,7 @@ public static class RequestDocumentReader
                 throw new JsonApiException(Errors.InvalidDocument("/data/attributes", "'attributes' must be an object."));
             }
 
-            foreach (var attribute in attributesElement.EnumerateObject())
+            foreach (var attribute in attributesElement.EnumerateObject().Where(a => !IsAtMember(a.Name)))
             {
                 attributes[attribute.Name] = attribute.Value;
             }
@@ -156,7 +146,7 @@ public static class RequestDocumentReader
                 throw new JsonApiException(Errors.InvalidDocument("/data/relationships", "'relationships' must be an object."));
             }
 
-            foreach (var relationship in relationshipsElement.EnumerateObject())
+            foreach (var relationship in relationshipsElement.EnumerateObject().Where(r => !IsAtMember(r.Name)))
             {
                 relationships[relationship.Name] = ReadToOne(relationship.Value, "/data/relationships/" + Escape(relationship.Name));
             }
@@ -199,6 +189,9 @@ public static class RequestDocumentReader
 
         return new ResourceIdentifier(type.GetString()!, id.GetString()!);
     }
+
+    /// <summary>JSON:API 1.1 §5.5: members whose names start with '@' are not part of the document and are ignored.</summary>
+    private static bool IsAtMember(string name) => name.StartsWith('@');
 
     /// <summary>RFC 6901 escaping of one reference token.</summary>
     public static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);

@@ -256,7 +256,7 @@ public static class OpenApiDocuments
     [
         ("400", "A malformed request: version (missing_version, invalid_version, version_in_future), query parameters (invalid_query_parameter) or request document (malformed_json, invalid_document)."),
         ("401", "No token, or an unknown one (unauthorized)."),
-        ("403", "The token lacks a permission the operation needs (forbidden), or may not grant the role (role_not_grantable)."),
+        ("403", "The token lacks a permission the operation needs (forbidden), may not grant the role (role_not_grantable), or the request writes a read-only field (read_only)."),
         ("404", "No such resource in the token's organization (not_found), or no version of the operation matches (version_not_found)."),
         ("406", "Every JSON:API media type in Accept has parameters other than ext and profile (not_acceptable)."),
         ("413", "The request body is over 1 MiB (payload_too_large)."),
