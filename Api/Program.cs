@@ -21,6 +21,7 @@ if (ManagementCli.IsCommand(args))
     return await ManagementCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+app.UseMiddleware<HeadRequestMiddleware>();
 app.UseJsonApiErrors();
 app.UseMiddleware<ContentNegotiationMiddleware>();
 app.UseMiddleware<ApiVersionMiddleware>();

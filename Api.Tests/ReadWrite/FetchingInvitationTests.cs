@@ -63,4 +63,30 @@ public sealed class FetchingInvitationTests : SharedAppTests
         Assert.That(viaOtherPath.Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(viaOwnPathWithOtherToken.Status, Is.EqualTo(HttpStatusCode.NotFound));
     }
+
+    [Test]
+    public async Task The_top_level_self_link_is_the_request_as_made()
+    {
+        var url = Org.Invite(_invitation, query: "&include=role&fields[role]=key");
+
+        var response = await Client.GetAsync(url, Org.Token);
+
+        Assert.That(response.Json["links"]!["self"]!.GetValue<string>(), Is.EqualTo(Org.Invite(_invitation, query: "&include=role&fields%5Brole%5D=key")));
+        Assert.That(response.Json["data"]!["links"]!["self"]!.GetValue<string>(), Is.EqualTo(Org.Invite(_invitation)));
+    }
+
+    [Test]
+    public async Task Head_answers_as_get_without_a_body()
+    {
+        var get = await Client.GetAsync(Org.Invite(_invitation), Org.Token);
+        var head = await Client.SendAsync(HttpMethod.Head, Org.Invite(_invitation), Org.Token);
+        var missing = await Client.SendAsync(HttpMethod.Head, Org.Invite(Guid.NewGuid()), Org.Token);
+
+        Assert.That(head.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(head.Body, Is.Empty);
+        Assert.That(head.Header("Content-Type"), Is.EqualTo(get.Header("Content-Type")));
+        Assert.That(head.Header("api-version-served"), Is.EqualTo(get.Header("api-version-served")));
+        Assert.That(missing.Status, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(missing.Body, Is.Empty);
+    }
 }

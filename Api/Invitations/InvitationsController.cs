@@ -75,7 +75,7 @@ public sealed class InvitationsController(
     {
         var request = ReadRequest(ReadParameters);
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
-        return await SingleAsync(200, request, invitation, cancellationToken);
+        return await SingleAsync(200, request, invitation, cancellationToken, self: request.Resource.Self);
     }
 
     [HttpGet("{invite_id}/relationships/role")]
@@ -96,8 +96,7 @@ public sealed class InvitationsController(
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var role = await organizations.FindRoleAsync(organizationId, invitation.RoleId, cancellationToken)
             ?? throw new InvalidOperationException($"Invitation {invitation.Id} refers to a missing role.");
-        return new JsonApiResult(200, request.Links.RelatedDocument(
-            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.RoleRelationship, RoleResources.Build(role, request.Links, request.Fields)));
+        return new JsonApiResult(200, new Document { Data = RoleResources.Build(role, request.Links, request.Fields), Links = new Links { Self = request.Resource.Self } });
     }
 
     [HttpGet("{invite_id}/relationships/organization")]
@@ -117,8 +116,7 @@ public sealed class InvitationsController(
         var request = ReadRequest([QueryReader.FieldsFamily]);
         var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var organization = await organizations.BuildResourceAsync(organizationId, request.Resource, cancellationToken);
-        return new JsonApiResult(200, request.Links.RelatedDocument(
-            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.OrganizationRelationship, organization));
+        return new JsonApiResult(200, new Document { Data = organization, Links = new Links { Self = request.Resource.Self } });
     }
 
     [HttpPatch("{invite_id}")]
@@ -135,19 +133,33 @@ public sealed class InvitationsController(
 
         if (roleIdentifier is not null)
         {
-            var role = await GrantableRoleAsync(organizationId, roleIdentifier, "change an invitation to", cancellationToken);
-            if (role.Id != invitation.RoleId)
-            {
-                if (!await invitations.ChangeRoleAsync(organizationId, invitation.Id, role.Id, cancellationToken))
-                {
-                    throw new JsonApiException(Errors.InvalidState("The invitation was answered or cancelled meanwhile and can no longer be changed."));
-                }
-
-                invitation = invitation with { RoleId = role.Id };
-            }
+            invitation = await ChangeRoleAsync(invitation, await GrantableRoleAsync(organizationId, roleIdentifier, "change an invitation to", cancellationToken), cancellationToken);
         }
 
         return await SingleAsync(200, request, invitation, cancellationToken);
+    }
+
+    /// <summary>JSON:API 1.1 §9.3: the role relationship's self link takes a PATCH of its linkage, as PATCH of the invitation does.</summary>
+    [HttpPatch("{invite_id}/relationships/role")]
+    [IntroducedIn("2024-10-15~beta")]
+    [RequirePermissions(Permissions.OrgUserInvite)]
+    public async Task<IActionResult> UpdateRoleRelationship([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "invite_id")] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([]);
+        var invitation = await FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
+        var identifier = RequestDocumentReader.ReadToOneDocument(body.RootElement)
+            ?? throw new JsonApiException(Errors.InvalidValue("/data", "An invitation always has a role; it cannot be emptied."));
+        if (identifier.Type != RoleResources.Type)
+        {
+            throw new JsonApiException(Errors.TypeMismatch("/data/type", identifier.Type, RoleResources.Type));
+        }
+
+        EnsureOpen(invitation, "changed");
+        var role = await GrantableRoleAsync(organizationId, identifier, "change an invitation to", cancellationToken, rolePointer: "/data");
+        invitation = await ChangeRoleAsync(invitation, role, cancellationToken);
+        return new JsonApiResult(200, request.Links.LinkageDocument(
+            InvitationResources.SelfPath(organizationId, invitation.Id), InvitationResources.RoleRelationship, RoleResources.Identifier(invitation.RoleId)));
     }
 
     [HttpPost("{invite_id}/resend")]
@@ -225,11 +237,27 @@ public sealed class InvitationsController(
     }
 
     /// <summary>A document with one invitation (and its role when <c>include=role</c>).</summary>
-    private async Task<JsonApiResult> SingleAsync(int status, RequestContext request, Invitation invitation, CancellationToken cancellationToken)
+    /// <param name="self">The top-level self link: the request's own URL for a GET, else (writes) the resource's link.</param>
+    private async Task<JsonApiResult> SingleAsync(int status, RequestContext request, Invitation invitation, CancellationToken cancellationToken, string? self = null)
     {
         var resource = request.Resources.Build(invitation);
         var included = await IncludedAsync(request, () => RolesOf(invitation.OrganizationId, [invitation], cancellationToken));
-        return new JsonApiResult(status, new Document { Data = resource, Included = included, Links = new Links { Self = resource.Links.Self } });
+        return new JsonApiResult(status, new Document { Data = resource, Included = included, Links = new Links { Self = self ?? resource.Links.Self } });
+    }
+
+    private async Task<Invitation> ChangeRoleAsync(Invitation invitation, Role role, CancellationToken cancellationToken)
+    {
+        if (role.Id == invitation.RoleId)
+        {
+            return invitation;
+        }
+
+        if (!await invitations.ChangeRoleAsync(invitation.OrganizationId, invitation.Id, role.Id, cancellationToken))
+        {
+            throw new JsonApiException(Errors.InvalidState("The invitation was answered or cancelled meanwhile and can no longer be changed."));
+        }
+
+        return invitation with { RoleId = role.Id };
     }
 
     private static void EnsureOpen(Invitation invitation, string verb)
@@ -243,9 +271,8 @@ public sealed class InvitationsController(
 
     /// <summary>The role a create or update names, which must exist in the organization (404) and be grantable by the token (403).</summary>
     /// <param name="action">What the token would do with the role, for the 403 detail ("invite into", "change an invitation to").</param>
-    private async Task<Role> GrantableRoleAsync(Guid organizationId, ResourceIdentifier identifier, string action, CancellationToken cancellationToken)
+    private async Task<Role> GrantableRoleAsync(Guid organizationId, ResourceIdentifier identifier, string action, CancellationToken cancellationToken, string rolePointer = "/data/relationships/role/data")
     {
-        const string rolePointer = "/data/relationships/role/data";
         var role = (Guid.TryParse(identifier.Id, out var roleId) ? await organizations.FindRoleAsync(organizationId, roleId, cancellationToken) : null)
             ?? throw new JsonApiException(Errors.NotFound($"Role '{identifier.Id}' was not found in this organization.", ErrorSource.AtPointer(rolePointer)));
         if (!role.IsGrantableBy(HttpContext.GetApiToken().Permissions))

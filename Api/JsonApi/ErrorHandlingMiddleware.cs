@@ -43,11 +43,20 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ErrorWriter er
         {
             var method = context.Request.Method;
             var error = context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
-                ? Errors.MethodNotAllowed(method)
+                ? UnsupportedWrite(method) ?? Errors.MethodNotAllowed(method)
                 : Errors.ForStatus(context.Response.StatusCode);
             await errors.WriteAsync(context, error);
         }
     }
+
+    /// <summary>
+    /// JSON:API 1.1 §9: an unsupported request to create (POST) or update (PATCH) a resource or relationship that exists
+    /// is a 403, not a 405. Other methods stay 405.
+    /// </summary>
+    private static ErrorObject? UnsupportedWrite(string method) =>
+        HttpMethods.IsPatch(method) ? Errors.UnsupportedWrite("This resource or relationship cannot be updated.")
+        : HttpMethods.IsPost(method) ? Errors.UnsupportedWrite("Resources cannot be created here.")
+        : null;
 }
 
 public static class RequestBodyLimit

@@ -74,6 +74,8 @@ public static class Errors
     public static ErrorObject ReadOnly(string pointer, string detail) => new(
         403, "read_only", "Read-only field", detail, ErrorSource.AtPointer(pointer));
 
+    public static ErrorObject UnsupportedWrite(string detail) => new(403, "unsupported_write", "Write not supported", detail);
+
     public static ErrorObject InvalidValue(string pointer, string detail) => new(
         422, "invalid_value", "Invalid value", detail, ErrorSource.AtPointer(pointer));
 

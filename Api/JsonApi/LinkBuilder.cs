@@ -24,9 +24,6 @@ public sealed class LinkBuilder(string requestedVersion)
     public Document LinkageDocument(string ownerPath, string name, ResourceIdentifier data) =>
         new() { Data = data, Links = Relationship(ownerPath, name) };
 
-    /// <summary>The document at a relationship's related link: the related resource, <c>links.self</c> being that link.</summary>
-    public Document RelatedDocument(string ownerPath, string name, ResourceObject related) =>
-        new() { Data = related, Links = new Links { Self = To($"{ownerPath}/{name}") } };
 
     /// <summary><paramref name="path"/> with the given query parameters after <c>version</c>, in order; keys and values are percent-encoded.</summary>
     public string To(string path, IEnumerable<KeyValuePair<string, string>> parameters)

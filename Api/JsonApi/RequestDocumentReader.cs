@@ -81,6 +81,22 @@ public static class RequestDocumentReader
         return input;
     }
 
+    /// <summary>Checks a to-one relationship document (<c>{"data": identifier or null}</c>) and returns its linkage.</summary>
+    public static ResourceIdentifier? ReadToOneDocument(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonApiException(Errors.InvalidDocument("", "The request body must be a JSON object."));
+        }
+
+        if (root.TryGetProperty("errors", out _))
+        {
+            throw new JsonApiException(Errors.InvalidDocument("/errors", "A request document must not contain 'errors'."));
+        }
+
+        return ReadToOne(root, "");
+    }
+
     private static JsonElement ReadData(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)

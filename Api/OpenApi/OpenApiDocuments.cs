@@ -85,6 +85,18 @@ public static class OpenApiDocuments
 
         if (hasWrites)
         {
+            paths["/orgs/{org_id}/invites/{invite_id}/relationships/role"]!["patch"] = Operation(
+                "updateInvitationRoleRelationship",
+                "Changes the invitation's role through its relationship link.",
+                [OrgId, InviteId],
+                new JsonObject
+                {
+                    ["200"] = Response("The new linkage.", "role_linkage_document"),
+                    ["409"] = Error("The type is not role (type_mismatch), or the invitation is accepted or cancelled (invalid_state)."),
+                    ["422"] = Error("The linkage is null: an invitation always has a role (invalid_value)."),
+                },
+                [Permissions.OrgUserInvite],
+                body: "role_linkage_request");
             paths["/orgs/{org_id}/invites/{invite_id}/resend"] = new JsonObject
             {
                 ["post"] = Operation(
@@ -473,6 +485,7 @@ public static class OpenApiDocuments
             "data");
         if (hasWrites)
         {
+            schemas["role_linkage_request"] = Object(new JsonObject { ["data"] = Ref("role_identifier") }, "data");
             schemas["site_invitation_update_request"] = Object(
                 new JsonObject
                 {

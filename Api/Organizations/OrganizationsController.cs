@@ -17,7 +17,7 @@ public sealed class OrganizationsController(IOrganizationRepository organization
     {
         var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
         var resource = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
-        return new JsonApiResult(200, new Document { Data = resource, Links = new Links { Self = resource.Links.Self } });
+        return new JsonApiResult(200, new Document { Data = resource, Links = new Links { Self = request.Self } });
     }
 }
 

@@ -11,7 +11,7 @@ namespace JsonApiInvites.Api.Resources;
 /// What every read or write route needs from its request: the checked query string, the requested include paths,
 /// the sparse fieldsets, and the link builder that keeps the client's requested version.
 /// </summary>
-public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Query, LinkBuilder Links, Fieldsets Fields, IReadOnlySet<string>? Includes)
+public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Query, LinkBuilder Links, Fieldsets Fields, IReadOnlySet<string>? Includes, string Self)
 {
     private static readonly IReadOnlySet<string> NoPaths = new HashSet<string>();
 
@@ -31,6 +31,12 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
         var query = QueryReader.Check(controller.Request.Query, known);
         var includes = known.Contains(QueryReader.Include) ? query.Includes(includePaths ?? NoPaths) : null;
         var fields = known.Contains(QueryReader.FieldsFamily) ? query.Fields(FieldsAt(version.Served)) : Fieldsets.All;
-        return new ResourceRequest(version, query, new LinkBuilder(version.Requested.ToString()), fields, includes);
+        var links = new LinkBuilder(version.Requested.ToString());
+
+        // The top-level self link of a GET is "the link that generated the current response document": every parameter kept.
+        var self = links.To(
+            controller.Request.Path,
+            controller.Request.Query.Where(p => p.Key != ApiVersionMiddleware.QueryParameter).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())));
+        return new ResourceRequest(version, query, links, fields, includes, self);
     }
 }

@@ -25,7 +25,7 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
         {
             Data = roles.Select(r => RoleResources.Build(r, request.Links, request.Fields)).ToList(),
             Included = request.Includes is null ? null : [],
-            Links = new Links { Self = request.Links.To($"/orgs/{organizationId:D}/roles") },
+            Links = new Links { Self = request.Self },
         });
     }
 
@@ -39,7 +39,7 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
         {
             Data = resource,
             Included = request.Includes is null ? null : [],
-            Links = new Links { Self = resource.Links.Self },
+            Links = new Links { Self = request.Self },
         });
     }
 
@@ -58,9 +58,9 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
     public async Task<IActionResult> GetOrganization([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
     {
         var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
-        var role = await FindAsync(organizationId, roleId, cancellationToken);
+        await FindAsync(organizationId, roleId, cancellationToken); // 404 unless the role is in the organization.
         var organization = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
-        return new JsonApiResult(200, request.Links.RelatedDocument(RoleResources.SelfPath(organizationId, role.Id), RoleResources.OrganizationRelationship, organization));
+        return new JsonApiResult(200, new Document { Data = organization, Links = new Links { Self = request.Self } });
     }
 
     private async Task<Role> FindAsync(Guid organizationId, string roleId, CancellationToken cancellationToken) =>
