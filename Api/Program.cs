@@ -4,6 +4,7 @@ using JsonApiInvites.Api.Database;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.OpenApi;
+using JsonApiInvites.Api.RateLimiting;
 using JsonApiInvites.Api.Versioning;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.Services.AddJsonApi();
 builder.Services.AddDatedApiVersioning();
 builder.Services.AddTokenAuth();
 builder.Services.AddInvitations(builder.Configuration);
+builder.Services.AddApiRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 if (ManagementCli.IsCommand(args))
@@ -23,6 +25,7 @@ if (ManagementCli.IsCommand(args))
 
 app.UseMiddleware<HeadRequestMiddleware>();
 app.UseJsonApiErrors();
+app.UseApiRateLimiting();
 app.UseMiddleware<ContentNegotiationMiddleware>();
 app.UseMiddleware<ApiVersionMiddleware>();
 app.UseRouting();

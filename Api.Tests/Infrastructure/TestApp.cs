@@ -20,10 +20,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(_directory);
         DatabasePath = Path.Combine(_directory, "invites.db");
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        // Tests are not about the rate limit unless they say so: a limit no test reaches, overridable by settings.
+        _settings = new Dictionary<string, string?> { ["RateLimit:PermitLimit"] = "1000000" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            ["ConnectionStrings:Invites"] = $"Data Source={DatabasePath}",
-        };
+            _settings[key] = value;
+        }
+
+        _settings["ConnectionStrings:Invites"] = $"Data Source={DatabasePath}";
     }
 
     public string DatabasePath { get; }

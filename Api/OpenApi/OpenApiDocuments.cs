@@ -273,6 +273,7 @@ public static class OpenApiDocuments
         ("406", "Every JSON:API media type in Accept has parameters other than ext and profile (not_acceptable)."),
         ("413", "The request body is over 1 MiB (payload_too_large)."),
         ("415", "The request Content-Type is not application/vnd.api+json, optionally with profile (unsupported_media_type)."),
+        ("429", "Over the rate limit of the token (or of the client IP without one): retry after Retry-After seconds (rate_limited)."),
         ("500", "An unexpected failure; the error id is in the server log (internal_error)."),
     ];
 
@@ -292,7 +293,8 @@ public static class OpenApiDocuments
 
     private static JsonObject Content(string schema) => new() { [JsonApi] = new JsonObject { ["schema"] = Ref(schema) } };
 
-    private static readonly string[] VersionHeaderNames = ["api-version-requested", "api-version-served", "api-version-lifecycle-stage", "Deprecation", "Sunset"];
+    private static readonly string[] VersionHeaderNames =
+        ["api-version-requested", "api-version-served", "api-version-lifecycle-stage", "Deprecation", "Sunset", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
     private static JsonObject VersionHeaders() => new(
         VersionHeaderNames
@@ -310,6 +312,9 @@ public static class OpenApiDocuments
             ["api-version-lifecycle-stage"] = Header("Where the served version stands.", false, Enum("wip", "experimental", "beta", "ga", "deprecated", "sunset")),
             ["Deprecation"] = Header("RFC 9745: when the served version was superseded, as @<unix seconds>. Only on deprecated versions.", false, new JsonObject { ["type"] = "string", ["pattern"] = "^@[0-9]+$" }),
             ["Sunset"] = Header("RFC 8594: the HTTP-date after which the served version may be removed. Only on deprecated versions.", false, new JsonObject { ["type"] = "string" }),
+            ["X-RateLimit-Limit"] = Header("Requests allowed per window for this token (or client IP without one).", true, new JsonObject { ["type"] = "integer" }),
+            ["X-RateLimit-Remaining"] = Header("Requests left in the current window.", true, new JsonObject { ["type"] = "integer" }),
+            ["X-RateLimit-Reset"] = Header("Seconds until the current window ends and the limit resets.", true, new JsonObject { ["type"] = "integer" }),
         };
     }
 
