@@ -1,6 +1,7 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.Cli;
 using JsonApiInvites.Api.Database;
+using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.OpenApi;
@@ -16,6 +17,7 @@ builder.Services.AddDatedApiVersioning();
 builder.Services.AddTokenAuth();
 builder.Services.AddInvitations(builder.Configuration);
 builder.Services.AddApiRateLimiting(builder.Configuration);
+builder.Services.AddInvitationEmail(builder.Configuration);
 
 var app = builder.Build();
 if (ManagementCli.IsCommand(args))

@@ -13,7 +13,7 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
         FROM invitations
         """;
 
-    public async Task CreateAsync(Invitation invitation, CancellationToken cancellationToken)
+    public async Task CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
     {
         var emailKey = EmailAddress.UniquenessKey(invitation.Email);
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -53,6 +53,11 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
         catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
         {
             throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
+        }
+
+        if (sendEmail)
+        {
+            await EmailOutbox.EnqueueAsync(connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -123,9 +128,11 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
     public async Task<bool> ResendAsync(Invitation resent, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        int rows;
         try
         {
-            return await connection.ExecuteAsync(new CommandDefinition(
+            rows = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE invitations SET state = 'pending', expires_at = @ExpiresAt, resent_at = @ResentAt
                 WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
@@ -137,12 +144,22 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
                     ExpiresAt = Columns.Time(resent.ExpiresAt),
                     ResentAt = Columns.Time(resent.ResentAt),
                 },
-                cancellationToken: cancellationToken)) > 0;
+                transaction,
+                cancellationToken: cancellationToken));
         }
         catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
         {
             throw new InvitationAlreadyExistsException($"Another pending invitation for {resent.Email} exists in this organization.");
         }
+
+        if (rows == 0)
+        {
+            return false;
+        }
+
+        await EmailOutbox.EnqueueAsync(connection, transaction, resent.Id, Domain.Email.EmailKind.Resend, resent.ResentAt ?? resent.CreatedAt, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken)

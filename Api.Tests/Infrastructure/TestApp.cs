@@ -13,15 +13,28 @@ namespace JsonApiInvites.Api.Tests.Infrastructure;
 /// <summary>The real server over the real HTTP pipeline, on its own SQLite file and a frozen clock.</summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory;
+    private bool _ownsDirectory;
     private readonly Dictionary<string, string?> _settings;
 
-    public TestApp(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="directory">
+    /// The <see cref="Directory"/> of a stopped app from <see cref="HandOver"/>, to start a new server on the same
+    /// database and pickup folder (a restart); the new app then owns and deletes the folder.
+    /// </param>
+    public TestApp(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null)
     {
-        Directory.CreateDirectory(_directory);
+        _ownsDirectory = true;
+        _directory = directory ?? Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(_directory);
         DatabasePath = Path.Combine(_directory, "invites.db");
         // Tests are not about the rate limit unless they say so: a limit no test reaches, overridable by settings.
-        _settings = new Dictionary<string, string?> { ["RateLimit:PermitLimit"] = "1000000" };
+        // Emails are not sent in the background unless a test says so (it calls the dispatcher itself instead).
+        _settings = new Dictionary<string, string?>
+        {
+            ["RateLimit:PermitLimit"] = "1000000",
+            ["Email:DispatcherEnabled"] = "false",
+            ["Email:PickupDirectory"] = PickupDirectory,
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -31,6 +44,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Gives up the folder so that disposing this app (a server stopping) keeps its files for the next one.</summary>
+    public string HandOver()
+    {
+        _ownsDirectory = false;
+        return _directory;
+    }
+
+    /// <summary>The folder holding this app's database file and email pickup folder.</summary>
+    public string Directory => _directory;
+
+    public string PickupDirectory => Path.Combine(_directory, "outbox");
 
     public TestClock Clock { get; } = new(TestClock.Start);
 
@@ -92,9 +117,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {

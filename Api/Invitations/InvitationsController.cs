@@ -18,7 +18,8 @@ public sealed class InvitationsController(
     IInvitationRepository invitations,
     IOrganizationRepository organizations,
     TimeProvider clock,
-    IOptions<InvitationOptions> options) : ControllerBase
+    IOptions<InvitationOptions> options,
+    Email.OutboxDispatcher emails) : ControllerBase
 {
     private static readonly IReadOnlySet<string> IncludePaths = new HashSet<string> { InvitationResources.RoleRelationship };
     private static readonly string[] ReadParameters = [QueryReader.Include, QueryReader.FieldsFamily];
@@ -30,17 +31,22 @@ public sealed class InvitationsController(
         var request = ReadRequest(ReadParameters);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
         var input = RequestDocumentReader.ReadForCreate(body.RootElement, InvitationResources.Type);
-        var (email, roleIdentifier, _) = ReadCreate(input, request.Contract);
+        var (email, roleIdentifier, sendEmail) = ReadCreate(input, request.Contract);
         var role = await GrantableRoleAsync(organizationId, roleIdentifier, "invite into", cancellationToken);
 
         var invitation = Invitation.CreatePending(organizationId, email, role.Id, clock.GetUtcNow(), TimeSpan.FromDays(options.Value.ExpiryDays));
         try
         {
-            await invitations.CreateAsync(invitation, cancellationToken);
+            await invitations.CreateAsync(invitation, sendEmail, cancellationToken);
         }
         catch (InvitationAlreadyExistsException exception)
         {
             throw new JsonApiException(Errors.AlreadyExists(exception.Message));
+        }
+
+        if (sendEmail)
+        {
+            emails.Notify();
         }
 
         var resource = request.Resources.Build(invitation);
@@ -188,6 +194,7 @@ public sealed class InvitationsController(
             throw new JsonApiException(Errors.AlreadyExists(exception.Message) with { Source = null });
         }
 
+        emails.Notify();
         return await SingleAsync(202, request, resent, cancellationToken);
     }
 

@@ -24,7 +24,8 @@ public interface IInvitationRepository
     /// transaction, so it does not block a new one. Throws <see cref="InvitationAlreadyExistsException"/> when a
     /// pending invite for the same (organization, email) exists; the database's unique index decides.
     /// </summary>
-    Task CreateAsync(Invitation invitation, CancellationToken cancellationToken);
+    /// <remarks>With <paramref name="sendEmail"/>, an invitation email is queued in the outbox in the same transaction.</remarks>
+    Task CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken);
 
     Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken);
 
@@ -36,6 +37,7 @@ public interface IInvitationRepository
     /// <summary>
     /// Stores a resend of an open invitation (pending again, new expiry, <c>resent_at</c>); false when it is no longer
     /// open. Throws <see cref="InvitationAlreadyExistsException"/> when reviving it would make a second pending invite.
+    /// A resend email is queued in the outbox in the same transaction.
     /// </summary>
     Task<bool> ResendAsync(Invitation resent, CancellationToken cancellationToken);
 

@@ -14,7 +14,7 @@ public static class TokenSecret
     private const string Prefix = "jai_";
 
     /// <summary>A new random secret: 32 bytes from the OS CSPRNG, base64url, with a recognizable prefix.</summary>
-    public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string Generate(string prefix = Prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public static string Hash(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

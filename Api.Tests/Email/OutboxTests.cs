@@ -1,0 +1,271 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Dapper;
+using JsonApiInvites.Api.Email;
+using JsonApiInvites.Api.Tests.Infrastructure;
+using JsonApiInvites.Domain.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JsonApiInvites.Api.Tests.Email;
+
+/// <summary>SPEC §5: the email intent is written with the invitation, and delivered once, whatever happens between.</summary>
+public sealed partial class OutboxTests
+{
+    private readonly List<TestApp> _apps = [];
+
+    [TearDown]
+    public void Stop()
+    {
+        foreach (var app in _apps)
+        {
+            app.Dispose();
+        }
+
+        _apps.Clear();
+    }
+
+    private TestApp Start(Dictionary<string, string?>? settings = null, string? directory = null)
+    {
+        var app = new TestApp(settings, directory);
+        _apps.Add(app);
+        return app;
+    }
+
+    private static async Task<long> Count(TestApp app, string sql)
+    {
+        using var db = app.OpenDatabase();
+        return await db.ExecuteScalarAsync<long>(sql);
+    }
+
+    private static Task<int> Dispatch(TestApp app) => app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
+
+    private static string[] EmlFiles(TestApp app) =>
+        System.IO.Directory.Exists(app.PickupDirectory) ? System.IO.Directory.GetFiles(app.PickupDirectory, "*.eml") : [];
+
+    [GeneratedRegex(@"token=(jai_invite_[A-Za-z0-9_\-]+)")]
+    private static partial Regex LinkToken();
+
+    [Test]
+    public async Task Creating_an_invitation_queues_its_email_in_the_same_transaction()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var duplicate = await client.PostAsync(org.Invites(), org.Token, JsonApiClient.NewInvitation("ADA@example.com", org.Roles["viewer"]));
+
+        Assert.That(duplicate.Status, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await Count(app, $"SELECT COUNT(*) FROM email_outbox WHERE invitation_id = '{invitation}' AND kind = 'invitation' AND sent_at IS NULL"), Is.EqualTo(1));
+        Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox"), Is.EqualTo(1), "the refused duplicate queued nothing");
+        Assert.That(EmlFiles(app), Is.Empty, "nothing is sent while the dispatcher is off");
+    }
+
+    [Test]
+    public async Task Send_email_false_queues_nothing()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        var body = new
+        {
+            data = new
+            {
+                type = "site_invitation",
+                attributes = new { email = "ada@example.com", send_email = false },
+                relationships = new { role = new { data = new { type = "role", id = org.Roles["viewer"].ToString() } } },
+            },
+        };
+
+        var response = await client.PostAsync(org.Invites("2022-11-14"), org.Token, body);
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox"), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_dispatcher_delivers_a_link_whose_token_is_stored_only_as_a_hash()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync("Acme Corp");
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com", "admin");
+
+        var delivered = await Dispatch(app);
+
+        Assert.That(delivered, Is.EqualTo(1));
+        var file = EmlFiles(app).Single();
+        var eml = await File.ReadAllTextAsync(file);
+        Assert.That(eml, Does.Contain("To: ada@example.com").And.Contain("Subject: You are invited to join Acme Corp").And.Contain("join as Admin"));
+        var token = LinkToken().Match(eml).Groups[1].Value;
+        Assert.That(token, Is.Not.Empty);
+        using var db = app.OpenDatabase();
+        Assert.That(await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations WHERE id = @Id", new { Id = invitation.ToString() }), Is.EqualTo(TokenSecret.Hash(token)));
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NOT NULL AND attempts = 1"), Is.EqualTo(1));
+        db.Close();
+        foreach (var databaseFile in System.IO.Directory.GetFiles(app.Directory, "invites.db*"))
+        {
+            var bytes = System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(databaseFile));
+            Assert.That(bytes.Contains(token, StringComparison.Ordinal), Is.False, $"the token never reaches {databaseFile}");
+        }
+
+        Assert.That(await Dispatch(app), Is.Zero, "a sent row is not sent again");
+    }
+
+    [Test]
+    public async Task A_restart_between_write_and_delivery_neither_loses_nor_duplicates_the_email()
+    {
+        var first = Start();
+        Guid invitation;
+        using (var client = first.CreateClient())
+        {
+            var org = await first.CreateOrganizationAsync();
+            invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        }
+
+        // The server stops with the email written but not delivered.
+        var directory = first.HandOver();
+        await first.DisposeAsync();
+        Assert.That(EmlFiles(first), Is.Empty);
+
+        // A new server on the same database, with the background dispatcher on, picks it up.
+        var second = Start(new Dictionary<string, string?> { ["Email:DispatcherEnabled"] = "true", ["Email:PollIntervalSeconds"] = "1" }, directory);
+        using (second.CreateClient())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (await Count(second, "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NOT NULL") == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.That(EmlFiles(second), Has.Length.EqualTo(1), string.Join("\n", second.Logs.Lines));
+        Assert.That(await Count(second, $"SELECT COUNT(*) FROM email_outbox WHERE invitation_id = '{invitation}' AND sent_at IS NOT NULL"), Is.EqualTo(1));
+        Assert.That(await Dispatch(second), Is.Zero);
+        Assert.That(EmlFiles(second), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_delivery_repeated_after_a_crash_leaves_one_email()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        await client.CreateInvitationAsync(org, "ada@example.com");
+        await Dispatch(app);
+
+        // As if the process died after delivering but before recording it: the row is due again.
+        using (var db = app.OpenDatabase())
+        {
+            await db.ExecuteAsync("UPDATE email_outbox SET sent_at = NULL");
+        }
+
+        await Dispatch(app);
+
+        Assert.That(EmlFiles(app), Has.Length.EqualTo(1), "the pickup file is named by the outbox row");
+    }
+
+    [Test]
+    public async Task Failed_deliveries_are_retried_with_back_off_then_given_up()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // Nothing listens there now: every connection is refused.
+        var app = Start(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+            ["Email:RetryDelaySeconds"] = "30",
+            ["Email:MaxAttempts"] = "3",
+        });
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        await client.CreateInvitationAsync(org, "ada@example.com");
+        using var db = app.OpenDatabase();
+        async Task<(long Attempts, long Next, long? Failed, string? Error)> Row() =>
+            await db.QuerySingleAsync<(long, long, long?, string?)>("SELECT attempts, next_attempt_at, failed_at, last_error FROM email_outbox");
+        var start = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+        await Dispatch(app);
+        var afterFirst = await Row();
+        await Dispatch(app);
+        var notYetDue = await Row();
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await Dispatch(app);
+        var afterSecond = await Row();
+        app.Clock.Advance(TimeSpan.FromSeconds(60));
+        await Dispatch(app);
+        var afterThird = await Row();
+
+        Assert.That(afterFirst.Attempts, Is.EqualTo(1));
+        Assert.That(afterFirst.Next, Is.EqualTo(start + 30_000));
+        Assert.That(afterFirst.Error, Does.Contain("Socket").Or.Contain("refused"));
+        Assert.That(notYetDue.Attempts, Is.EqualTo(1), "not retried before it is due");
+        Assert.That(afterSecond.Attempts, Is.EqualTo(2));
+        Assert.That(afterSecond.Next, Is.EqualTo(start + 30_000 + 60_000));
+        Assert.That(afterThird.Attempts, Is.EqualTo(3));
+        Assert.That(afterThird.Failed, Is.Not.Null, "given up after Email:MaxAttempts");
+    }
+
+    [Test]
+    public async Task Delivers_over_smtp_with_mailkit_when_a_host_is_set()
+    {
+        using var smtp = new FakeSmtpServer();
+        var app = Start(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+        });
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        await client.CreateInvitationAsync(org, "ada@example.com");
+
+        var delivered = await Dispatch(app);
+
+        Assert.That(delivered, Is.EqualTo(1));
+        var message = smtp.Messages.Single();
+        Assert.That(message, Does.Contain("To: ada@example.com"));
+        Assert.That(message, Does.Contain("@jsonapi-invites>"), "the message id is the outbox row's");
+        Assert.That(LinkToken().IsMatch(message), Is.True);
+        Assert.That(EmlFiles(app), Is.Empty);
+    }
+
+    [Test]
+    public async Task Resending_queues_a_new_email_with_a_new_link()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        await Dispatch(app);
+        using var db = app.OpenDatabase();
+        var firstHash = await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations");
+
+        var resend = await client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", "2024-10-15~beta"), org.Token);
+        await Dispatch(app);
+
+        Assert.That(resend.Status, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM email_outbox WHERE kind = 'resend' AND sent_at IS NOT NULL"), Is.EqualTo(1));
+        Assert.That(EmlFiles(app), Has.Length.EqualTo(2));
+        Assert.That(await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations"), Is.Not.EqualTo(firstHash), "only the newest link works");
+    }
+
+    [Test]
+    public async Task An_invitation_cancelled_before_its_email_went_out_gets_none()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        await client.DeleteAsync(org.Invite(invitation), org.Token);
+
+        var delivered = await Dispatch(app);
+
+        Assert.That(delivered, Is.Zero);
+        Assert.That(EmlFiles(app), Is.Empty);
+        Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox WHERE failed_at IS NOT NULL"), Is.EqualTo(1));
+    }
+}

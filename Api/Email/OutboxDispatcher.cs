@@ -1,0 +1,142 @@
+using JsonApiInvites.Domain.Email;
+using Microsoft.Extensions.Options;
+
+namespace JsonApiInvites.Api.Email;
+
+/// <summary>
+/// Sends what the outbox holds: claims due rows, gives each a fresh link token (only its hash is stored), delivers,
+/// and records the outcome, retrying failures with exponential back-off. A row is marked sent only after delivery,
+/// so a crash before that leaves it due again: nothing is lost, and a redelivery has the same message id (and, to
+/// the pickup directory, the same file).
+/// </summary>
+public sealed class OutboxDispatcher(
+    IEmailOutbox outbox,
+    IEmailSender sender,
+    TimeProvider clock,
+    IOptions<EmailOptions> options,
+    ILogger<OutboxDispatcher> logger) : IDisposable
+{
+    private const int BatchSize = 20;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private readonly SemaphoreSlim _work = new(0);
+
+    /// <summary>Wakes the background loop: an email was just queued.</summary>
+    public void Notify()
+    {
+        if (_work.CurrentCount == 0)
+        {
+            _work.Release();
+        }
+    }
+
+    public void Dispose() => _work.Dispose();
+
+    /// <summary>Waits for <see cref="Notify"/> or the poll interval, whichever comes first.</summary>
+    public Task<bool> WaitForWorkAsync(CancellationToken cancellationToken) =>
+        _work.WaitAsync(TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), cancellationToken);
+
+    /// <summary>Sends every due row (batch after batch); returns how many were delivered.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var delivered = 0;
+        while (true)
+        {
+            var batch = await outbox.ClaimDueAsync(clock.GetUtcNow(), Lease, BatchSize, cancellationToken);
+            foreach (var email in batch)
+            {
+                delivered += await SendAsync(email, cancellationToken) ? 1 : 0;
+            }
+
+            if (batch.Count < BatchSize)
+            {
+                return delivered;
+            }
+        }
+    }
+
+    private async Task<bool> SendAsync(OutboxEmail email, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (token, hash) = InvitationEmails.NewToken();
+            await outbox.SetTokenHashAsync(email.InvitationId, hash, cancellationToken);
+            await sender.SendAsync(InvitationEmails.Compose(email, token, options.Value), email.Id, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var attempt = email.Attempts + 1;
+            var now = clock.GetUtcNow();
+            DateTimeOffset? retryAt = attempt >= options.Value.MaxAttempts ? null : now + RetryDelay(attempt);
+            await outbox.RecordFailureAsync(email.Id, now, $"{exception.GetType().Name}: {exception.Message}", retryAt, cancellationToken);
+            if (retryAt is null)
+            {
+                logger.LogError(exception, "Email {OutboxId} failed {Attempts} times; giving up", email.Id, attempt);
+            }
+            else
+            {
+                logger.LogWarning("Email {OutboxId} attempt {Attempt} failed ({Error}); retrying at {RetryAt:O}", email.Id, attempt, exception.Message, retryAt);
+            }
+
+            return false;
+        }
+
+        await outbox.MarkSentAsync(email.Id, clock.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Email {OutboxId} ({Kind}) delivered", email.Id, email.Kind);
+        return true;
+    }
+
+    /// <summary>RetryDelaySeconds × 2^(attempt − 1), at most MaxRetryDelaySeconds.</summary>
+    public TimeSpan RetryDelay(int attempt)
+    {
+        var seconds = options.Value.RetryDelaySeconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        return TimeSpan.FromSeconds(Math.Min(seconds, options.Value.MaxRetryDelaySeconds));
+    }
+}
+
+/// <summary>Runs the dispatcher while the server runs (<c>Email:DispatcherEnabled</c>).</summary>
+public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IOptions<EmailOptions> options, ILogger<OutboxDispatcherService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.DispatcherEnabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await dispatcher.DispatchDueAsync(stoppingToken);
+                await dispatcher.WaitForWorkAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // The database may be briefly unavailable; the rows wait in the outbox.
+                logger.LogError(exception, "The email dispatcher failed; trying again shortly");
+                await Task.Delay(TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), stoppingToken);
+            }
+        }
+    }
+}
+
+public static class EmailServiceCollectionExtensions
+{
+    public static IServiceCollection AddInvitationEmail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EmailOptions>(configuration.GetSection("Email"));
+        services.Configure<SmtpOptions>(configuration.GetSection("Smtp"));
+        services.AddSingleton<IEmailOutbox, Persistence.EmailOutbox>();
+        services.AddSingleton<IEmailSender>(provider =>
+            string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
+                ? ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(provider)
+                : ActivatorUtilities.CreateInstance<SmtpEmailSender>(provider));
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService<OutboxDispatcherService>();
+        return services;
+    }
+}

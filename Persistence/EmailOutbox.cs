@@ -1,0 +1,127 @@
+using System.Data.Common;
+using Dapper;
+using JsonApiInvites.Domain.Email;
+
+namespace JsonApiInvites.Persistence;
+
+public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOutbox
+{
+    /// <summary>Queues an email inside the caller's transaction, so it exists exactly when the change that causes it does.</summary>
+    internal static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
+            VALUES (@Id, @InvitationId, @Kind, @Now, @Now)
+            """,
+            new { Id = Columns.Id(Guid.NewGuid()), InvitationId = Columns.Id(invitationId), Kind = KindName(kind), Now = Columns.Time(now) },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    public async Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { Now = Columns.Time(now), Until = Columns.Time(now + lease), Limit = limit };
+
+        // An invitation cancelled or accepted before its email went out needs no email any more.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE email_outbox SET failed_at = @Now, last_error = 'The invitation is no longer open.'
+            WHERE sent_at IS NULL AND failed_at IS NULL
+              AND invitation_id IN (SELECT id FROM invitations WHERE state IN ('cancelled', 'accepted'))
+            """,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken));
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            """
+            UPDATE email_outbox SET locked_until = @Until
+            WHERE id IN (
+                SELECT id FROM email_outbox
+                WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
+                  AND (locked_until IS NULL OR locked_until <= @Now)
+                ORDER BY next_attempt_at, id
+                LIMIT @Limit)
+            RETURNING id AS Id, kind AS Kind, attempts AS Attempts, invitation_id AS InvitationId
+            """,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken))).ToList();
+
+        var emails = new List<OutboxEmail>(rows.Count);
+        foreach (var row in rows)
+        {
+            var details = await connection.QuerySingleAsync<Details>(new CommandDefinition(
+                """
+                SELECT i.email AS Email, o.name AS OrganizationName, r.name AS RoleName, i.expires_at AS ExpiresAt
+                FROM invitations i JOIN organizations o ON o.id = i.organization_id JOIN roles r ON r.id = i.role_id
+                WHERE i.id = @Id
+                """,
+                new { Id = row.InvitationId },
+                transaction,
+                cancellationToken: cancellationToken));
+            emails.Add(new OutboxEmail(
+                Guid.Parse(row.Id),
+                row.Kind == "resend" ? EmailKind.Resend : EmailKind.Invitation,
+                (int)row.Attempts,
+                Guid.Parse(row.InvitationId),
+                details.Email,
+                details.OrganizationName,
+                details.RoleName,
+                Columns.Time(details.ExpiresAt)));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return emails;
+    }
+
+    public async Task SetTokenHashAsync(Guid invitationId, string tokenHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE invitations SET token_hash = @Hash WHERE id = @Id",
+            new { Id = Columns.Id(invitationId), Hash = tokenHash },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task MarkSentAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, last_error = NULL WHERE id = @Id",
+            new { Id = Columns.Id(id), Now = Columns.Time(now) },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task RecordFailureAsync(Guid id, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE email_outbox
+            SET attempts = attempts + 1, locked_until = NULL, last_error = @Error,
+                next_attempt_at = COALESCE(@RetryAt, next_attempt_at), failed_at = CASE WHEN @RetryAt IS NULL THEN @Now END
+            WHERE id = @Id
+            """,
+            new { Id = Columns.Id(id), Now = Columns.Time(now), Error = error, RetryAt = Columns.Time(retryAt) },
+            cancellationToken: cancellationToken));
+    }
+
+    private static string KindName(EmailKind kind) => kind == EmailKind.Resend ? "resend" : "invitation";
+
+    private sealed class Row
+    {
+        public required string Id { get; init; }
+        public required string Kind { get; init; }
+        public required long Attempts { get; init; }
+        public required string InvitationId { get; init; }
+    }
+
+    private sealed class Details
+    {
+        public required string Email { get; init; }
+        public required string OrganizationName { get; init; }
+        public required string RoleName { get; init; }
+        public required long ExpiresAt { get; init; }
+    }
+}
