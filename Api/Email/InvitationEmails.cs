@@ -10,13 +10,14 @@ public static class InvitationEmails
 {
     public const string MessageIdDomain = "jsonapi-invites";
 
-    public static MimeMessage Compose(OutboxEmail email, string token, EmailOptions options)
+    public static MimeMessage Compose(OutboxEmail email, string token, EmailOptions options, DateTimeOffset now)
     {
         var link = $"{options.AcceptUrl}{(options.AcceptUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}token={Uri.EscapeDataString(token)}";
         var again = email.Kind == EmailKind.Resend ? "a reminder: " : string.Empty;
         var message = new MimeMessage
         {
             MessageId = $"{email.Id:D}@{MessageIdDomain}",
+            Date = now,
             Subject = $"You are invited to join {email.OrganizationName}",
             Body = new TextPart("plain")
             {

@@ -60,7 +60,7 @@ public sealed class OutboxDispatcher(
         {
             var (token, hash) = InvitationEmails.NewToken();
             await outbox.SetTokenHashAsync(email.InvitationId, hash, cancellationToken);
-            await sender.SendAsync(InvitationEmails.Compose(email, token, options.Value), email.Id, cancellationToken);
+            await sender.SendAsync(InvitationEmails.Compose(email, token, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
