@@ -18,28 +18,56 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
     public static string SelfPath(Guid organizationId, Guid invitationId) => $"{CollectionPath(organizationId)}/{invitationId:D}";
 
+    private readonly InvitationAttribute[] _shownAttributes = [.. contract.Attributes.Where(a => fields.Shows(Type, a.Name))];
+    private readonly bool _showsRole = fields.Shows(Type, RoleRelationship);
+    private readonly bool _showsOrganization = fields.Shows(Type, OrganizationRelationship);
+    private readonly Dictionary<Guid, ResourceIdentifier> _identifiers = [];
+
     public LinkBuilder Links => links;
 
     public ResourceObject Build(Invitation invitation)
     {
-        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var attribute in contract.Attributes.Where(a => fields.Shows(Type, a.Name)))
+        var attributes = new Dictionary<string, object?>(_shownAttributes.Length, StringComparer.Ordinal);
+        foreach (var attribute in _shownAttributes)
         {
             attributes[attribute.Name] = attribute.Read(invitation, now);
         }
 
         var self = SelfPath(invitation.OrganizationId, invitation.Id);
-        var relationships = new Dictionary<string, Relationship>(StringComparer.Ordinal);
-        fields.AddIfShown(relationships, Type, RoleRelationship, links.ToOne(self, RoleRelationship, RoleResources.Identifier(invitation.RoleId)));
-        fields.AddIfShown(relationships, Type, OrganizationRelationship, links.ToOne(self, OrganizationRelationship, OrganizationResources.Identifier(invitation.OrganizationId)));
+        Dictionary<string, Relationship>? relationships = null;
+        if (_showsRole)
+        {
+            relationships = new Dictionary<string, Relationship>(2, StringComparer.Ordinal)
+            {
+                [RoleRelationship] = links.ToOne(self, RoleRelationship, Identifier(invitation.RoleId, RoleResources.Type)),
+            };
+        }
+
+        if (_showsOrganization)
+        {
+            relationships ??= new Dictionary<string, Relationship>(1, StringComparer.Ordinal);
+            relationships[OrganizationRelationship] = links.ToOne(self, OrganizationRelationship, Identifier(invitation.OrganizationId, OrganizationResources.Type));
+        }
 
         return new ResourceObject
         {
             Type = Type,
             Id = invitation.Id.ToString("D"),
             Attributes = attributes.Count > 0 ? attributes : null,
-            Relationships = relationships.Count > 0 ? relationships : null,
+            Relationships = relationships,
             Links = new Links { Self = links.To(self) },
         };
+    }
+
+    /// <summary>The identifiers of the few roles and the one organization a page refers to, made once per request.</summary>
+    private ResourceIdentifier Identifier(Guid id, string type)
+    {
+        if (!_identifiers.TryGetValue(id, out var identifier))
+        {
+            identifier = new ResourceIdentifier(type, id.ToString("D"));
+            _identifiers[id] = identifier;
+        }
+
+        return identifier;
     }
 }

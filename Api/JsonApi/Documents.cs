@@ -49,6 +49,7 @@ public sealed record Relationship
     public ResourceIdentifier? Data { get; init; }
 }
 
+[JsonConverter(typeof(ResourceObjectConverter))]
 public sealed record ResourceObject
 {
     [JsonPropertyName("type")]

@@ -8,13 +8,16 @@ namespace JsonApiInvites.Api.JsonApi;
 /// </summary>
 public sealed class LinkBuilder(string requestedVersion)
 {
+    // Built once per request: every link of a document ends with it (a list of 100 invitations has 500 links).
+    private readonly string _query = "?version=" + Uri.EscapeDataString(requestedVersion);
+
     public string RequestedVersion => requestedVersion;
 
-    public string To(string path) => $"{path}?version={Uri.EscapeDataString(requestedVersion)}";
+    public string To(string path) => string.Concat(path, _query);
 
     /// <summary>The links of relationship <paramref name="name"/> of the resource at <paramref name="ownerPath"/>: its linkage and its related resource.</summary>
     public Links Relationship(string ownerPath, string name) =>
-        new() { Self = To($"{ownerPath}/relationships/{name}"), Related = To($"{ownerPath}/{name}") };
+        new() { Self = string.Concat(ownerPath, "/relationships/", name, _query), Related = string.Concat(ownerPath, "/", name, _query) };
 
     /// <summary>A to-one relationship object with links and linkage.</summary>
     public Relationship ToOne(string ownerPath, string name, ResourceIdentifier data) =>
@@ -28,7 +31,7 @@ public sealed class LinkBuilder(string requestedVersion)
     /// <summary><paramref name="path"/> with the given query parameters after <c>version</c>, in order; keys and values are percent-encoded.</summary>
     public string To(string path, IEnumerable<KeyValuePair<string, string>> parameters)
     {
-        var builder = new StringBuilder(To(path));
+        var builder = new StringBuilder(path).Append(_query);
         foreach (var (key, value) in parameters)
         {
             builder.Append('&').Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value));
