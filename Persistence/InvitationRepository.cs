@@ -4,7 +4,7 @@ using JsonApiInvites.Domain.Invitations;
 
 namespace JsonApiInvites.Persistence;
 
-public sealed class InvitationRepository(SqliteConnectionFactory connections) : IInvitationRepository
+public sealed class InvitationRepository(SqliteConnectionFactory connections, WriteBatcher writes) : IInvitationRepository
 {
     private const string SelectColumns =
         """
@@ -16,9 +16,19 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
     public async Task CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
     {
         var emailKey = EmailAddress.UniquenessKey(invitation.Email);
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            // Group-committed with concurrent creates (see WriteBatcher): durable when this returns.
+            await writes.RunAsync((connection, transaction, token) => InsertAsync(connection, transaction, invitation, emailKey, sendEmail, token), cancellationToken);
+        }
+        catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
+        {
+            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
+        }
+    }
 
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, Invitation invitation, string emailKey, bool sendEmail, CancellationToken cancellationToken)
+    {
         // An expired pending invite must not block a new one; the unique index only covers state = 'pending'.
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -28,39 +38,29 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections) : 
             new { OrganizationId = Columns.Id(invitation.OrganizationId), EmailKey = emailKey, Now = Columns.Time(invitation.CreatedAt) },
             transaction,
             cancellationToken: cancellationToken));
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at, resent_at)
-                VALUES (@Id, @OrganizationId, @Email, @EmailKey, @RoleId, @State, @CreatedAt, @ExpiresAt, @ResentAt)
-                """,
-                new
-                {
-                    Id = Columns.Id(invitation.Id),
-                    OrganizationId = Columns.Id(invitation.OrganizationId),
-                    invitation.Email,
-                    EmailKey = emailKey,
-                    RoleId = Columns.Id(invitation.RoleId),
-                    State = StateName(invitation.State),
-                    CreatedAt = Columns.Time(invitation.CreatedAt),
-                    ExpiresAt = Columns.Time(invitation.ExpiresAt),
-                    ResentAt = Columns.Time(invitation.ResentAt),
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-        }
-        catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
-        {
-            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
-        }
-
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at, resent_at)
+            VALUES (@Id, @OrganizationId, @Email, @EmailKey, @RoleId, @State, @CreatedAt, @ExpiresAt, @ResentAt)
+            """,
+            new
+            {
+                Id = Columns.Id(invitation.Id),
+                OrganizationId = Columns.Id(invitation.OrganizationId),
+                invitation.Email,
+                EmailKey = emailKey,
+                RoleId = Columns.Id(invitation.RoleId),
+                State = StateName(invitation.State),
+                CreatedAt = Columns.Time(invitation.CreatedAt),
+                ExpiresAt = Columns.Time(invitation.ExpiresAt),
+                ResentAt = Columns.Time(invitation.ResentAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
         if (sendEmail)
         {
             await EmailOutbox.EnqueueAsync(connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt, cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)

@@ -39,6 +39,7 @@ public static class DatabaseServiceCollectionExtensions
         });
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddSingleton<Migrator>();
+        services.AddSingleton<WriteBatcher>();
         services.AddSingleton<IOrganizationRepository, OrganizationRepository>();
         services.AddSingleton<ITokenRepository, TokenRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
