@@ -24,19 +24,49 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
             return;
         }
 
-        var resolved = Resolve(context.Request.Query[QueryParameter], versions, clock);
-        context.Features.Set(resolved);
-        WriteHeaders(context.Response.Headers, resolved);
+        var resolved = ResolveCached(context.Request.Query[QueryParameter]);
+        context.Features.Set(resolved.Version);
+        foreach (var (name, value) in resolved.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         await next(context);
 
         // Routing found no action at the served version (a bare 404): if the operation exists from a later version,
         // say which, rather than pretending the path does not exist.
         if (context.Response is { HasStarted: false, StatusCode: StatusCodes.Status404NotFound, ContentType: null }
             && operations.FirstVersionOf(context.Request.Method, context.Request.Path) is { } first
-            && first > resolved.Served)
+            && first > resolved.Version.Served)
         {
-            throw new JsonApiException(Errors.VersionNotFound(resolved.Requested, first));
+            throw new JsonApiException(Errors.VersionNotFound(resolved.Version.Requested, first));
         }
+    }
+
+    private sealed record Resolved(ApiVersionContext Version, KeyValuePair<string, string>[] Headers);
+
+    // Clients send the same few version strings all day: resolve each once per UTC day (errors are not cached).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), Resolved> _cache = new();
+
+    private Resolved ResolveCached(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).DayNumber;
+        if (values.Count == 1 && _cache.TryGetValue((values[0]!, today), out var cached))
+        {
+            return cached;
+        }
+
+        var version = Resolve(values, versions, clock);
+        var headers = new HeaderDictionary();
+        WriteHeaders(headers, version);
+        var resolved = new Resolved(version, [.. headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))]);
+        if (_cache.Count > 1000)
+        {
+            _cache.Clear();
+        }
+
+        _cache[(values[0]!, today)] = resolved;
+        return resolved;
     }
 
     public static ApiVersionContext Resolve(Microsoft.Extensions.Primitives.StringValues values, DeclaredVersions versions, TimeProvider clock)
@@ -62,7 +92,7 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
         return new ApiVersionContext(requested, served, versions.LifecycleOf(served, today));
     }
 
-    private static void WriteHeaders(IHeaderDictionary headers, ApiVersionContext version)
+    private static void WriteHeaders(HeaderDictionary headers, ApiVersionContext version)
     {
         headers["api-version-requested"] = version.Requested.ToString();
         headers["api-version-served"] = version.Served.ToString();

@@ -14,6 +14,9 @@ public sealed class DatedApiVersionReporter : IReportApiVersions
 
     public ApiVersionMapping Mapping => ApiVersionMapping.Explicit | ApiVersionMapping.Implicit;
 
+    // The models are per action and never change: format their headers once.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ApiVersionModel, Tuple<string?, string?>> _formatted = [];
+
     public void Report(HttpResponse response, ApiVersionModel apiVersionModel)
     {
         if (apiVersionModel.IsApiVersionNeutral)
@@ -21,15 +24,18 @@ public sealed class DatedApiVersionReporter : IReportApiVersions
             return;
         }
 
-        Write(response.Headers, SupportedHeader, apiVersionModel.SupportedApiVersions);
-        Write(response.Headers, DeprecatedHeader, apiVersionModel.DeprecatedApiVersions);
-    }
-
-    private static void Write(IHeaderDictionary headers, string name, IReadOnlyList<ApiVersion> versions)
-    {
-        if (versions.Count > 0)
+        var (supported, deprecated) = _formatted.GetValue(apiVersionModel, m => Tuple.Create(Format(m.SupportedApiVersions), Format(m.DeprecatedApiVersions)));
+        if (supported is not null)
         {
-            headers[name] = string.Join(", ", versions.Select(DatedApiVersionParser.ToVersionName).Order().Select(v => v.ToString()));
+            response.Headers[SupportedHeader] = supported;
+        }
+
+        if (deprecated is not null)
+        {
+            response.Headers[DeprecatedHeader] = deprecated;
         }
     }
+
+    private static string? Format(IReadOnlyList<ApiVersion> versions) =>
+        versions.Count == 0 ? null : string.Join(", ", versions.Select(DatedApiVersionParser.ToVersionName).Order().Select(v => v.ToString()));
 }
