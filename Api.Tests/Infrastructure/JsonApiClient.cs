@@ -16,6 +16,21 @@ public sealed record ApiResponse(HttpStatusCode Status, HttpResponseHeaders Head
         : ContentHeaders is not null && ContentHeaders.TryGetValues(name, out var contentValues) ? string.Join(", ", contentValues)
         : null;
 
+    /// <summary>Asserts a one-error document with this status whose <c>source</c> names the parameter or pointer given.</summary>
+    public void AssertError(HttpStatusCode status, string? parameter = null, string? pointer = null)
+    {
+        Assert.That(Status, Is.EqualTo(status), Body);
+        if (parameter is not null)
+        {
+            Assert.That(Error["source"]?["parameter"]?.GetValue<string>(), Is.EqualTo(parameter), Body);
+        }
+
+        if (pointer is not null)
+        {
+            Assert.That(Error["source"]?["pointer"]?.GetValue<string>(), Is.EqualTo(pointer), Body);
+        }
+    }
+
     /// <summary>The single error object of an error document.</summary>
     public JsonNode Error
     {

@@ -93,8 +93,7 @@ public sealed class FilterTests : SharedAppTests
     {
         var response = await Client.GetAsync(Org.Invites(Version, "&" + query), Org.Token);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo(parameter));
+        response.AssertError(HttpStatusCode.BadRequest, parameter: parameter);
     }
 
     [Test]

@@ -72,8 +72,7 @@ public sealed class IncludeTests : SharedAppTests
     {
         var response = await Client.GetAsync(Org.Invites(query: "&include=" + path), Org.Token);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo("include"));
+        response.AssertError(HttpStatusCode.BadRequest, parameter: "include");
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_query_parameter"));
     }
 

@@ -41,8 +41,7 @@ public sealed class QueryParameterTests : SharedAppTests
     {
         var response = await Client.GetAsync(Org.Invites(query: "&" + query), Org.Token);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo(parameter));
+        response.AssertError(HttpStatusCode.BadRequest, parameter: parameter);
     }
 
     [TestCase("fields[role]=key")]

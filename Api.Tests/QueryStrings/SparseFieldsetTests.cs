@@ -66,8 +66,7 @@ public sealed class SparseFieldsetTests : SharedAppTests
     {
         var response = await Client.GetAsync(Org.Invites(query: "&" + query), Org.Token);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo(parameter));
+        response.AssertError(HttpStatusCode.BadRequest, parameter: parameter);
     }
 
     [Test]

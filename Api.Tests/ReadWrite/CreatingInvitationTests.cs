@@ -147,8 +147,7 @@ public sealed class CreatingInvitationTests : FreshAppTests
 
         var response = await Post(Document(data));
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo("/data/attributes/email"));
+        response.AssertError(HttpStatusCode.BadRequest, pointer: "/data/attributes/email");
     }
 
     [Test]
@@ -171,8 +170,7 @@ public sealed class CreatingInvitationTests : FreshAppTests
 
         var response = await Post(Document(data));
 
-        Assert.That(response.Status, Is.EqualTo((HttpStatusCode)422));
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo("/data/relationships/role/data"));
+        response.AssertError((HttpStatusCode)422, pointer: "/data/relationships/role/data");
     }
 
     [Test]
@@ -220,8 +218,7 @@ public sealed class CreatingInvitationTests : FreshAppTests
 
         var response = await Post(Document(data));
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Conflict));
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo("/data/relationships/role/data/type"));
+        response.AssertError(HttpStatusCode.Conflict, pointer: "/data/relationships/role/data/type");
     }
 
     [Test]
@@ -265,8 +262,7 @@ public sealed class CreatingInvitationTests : FreshAppTests
     {
         var response = await Post(body);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest), response.Body);
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo(pointer));
+        response.AssertError(HttpStatusCode.BadRequest, pointer: pointer);
         using var db = App.OpenDatabase();
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.Zero);
     }

@@ -152,8 +152,7 @@ public sealed class ListingInvitationTests : FreshAppTests
     {
         var response = await Client.GetAsync(Org.Invites("2021-06-04", "&" + query), Org.Token);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest), response.Body);
-        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo(parameter));
+        response.AssertError(HttpStatusCode.BadRequest, parameter: parameter);
     }
 
     [Test]

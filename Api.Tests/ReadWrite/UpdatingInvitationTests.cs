@@ -95,8 +95,7 @@ public sealed class UpdatingInvitationTests : FreshAppTests
 
         var response = await Patch(id, Body(Guid.NewGuid(), RoleTo(Org.Roles["admin"])));
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Conflict));
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo("/data/id"));
+        response.AssertError(HttpStatusCode.Conflict, pointer: "/data/id");
         Snapshot.Match(response);
     }
 
@@ -113,8 +112,7 @@ public sealed class UpdatingInvitationTests : FreshAppTests
 
         var response = await Patch(id, template.Replace("ID", id.ToString(), StringComparison.Ordinal));
 
-        Assert.That(response.Status, Is.EqualTo(status));
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo(pointer));
+        response.AssertError(status, pointer: pointer);
     }
 
     [Test]

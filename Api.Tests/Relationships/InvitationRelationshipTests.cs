@@ -67,8 +67,7 @@ public sealed class InvitationRelationshipTests : SharedAppTests
     {
         var response = await Client.GetAsync(Org.Invite(_invitation, suffix, query: "&" + query), Org.Token);
 
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(response.Error["source"]!["parameter"]!.GetValue<string>(), Is.EqualTo(parameter));
+        response.AssertError(HttpStatusCode.BadRequest, parameter: parameter);
     }
 
     [Test]

@@ -39,8 +39,7 @@ public sealed class UpdatingRelationshipTests : FreshAppTests
 
         var response = await PatchRole(invitation, body);
 
-        Assert.That(response.Status, Is.EqualTo(status), response.Body);
-        Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.EqualTo(pointer));
+        response.AssertError(status, pointer: pointer);
     }
 
     [Test]
