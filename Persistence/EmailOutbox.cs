@@ -27,8 +27,8 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE email_outbox SET failed_at = @Now, last_error = 'The invitation is no longer open.'
-            WHERE sent_at IS NULL AND failed_at IS NULL
-              AND invitation_id IN (SELECT id FROM invitations WHERE state IN ('cancelled', 'accepted'))
+            WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
+              AND EXISTS (SELECT 1 FROM invitations i WHERE i.id = email_outbox.invitation_id AND i.state IN ('cancelled', 'accepted'))
             """,
             parameters,
             transaction,
@@ -62,6 +62,7 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
                 cancellationToken: cancellationToken));
             emails.Add(new OutboxEmail(
                 Guid.Parse(row.Id),
+                now + lease,
                 row.Kind == "resend" ? EmailKind.Resend : EmailKind.Invitation,
                 (int)row.Attempts,
                 Guid.Parse(row.InvitationId),
@@ -75,25 +76,45 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
         return emails;
     }
 
-    public async Task SetTokenHashAsync(Guid invitationId, string tokenHash, CancellationToken cancellationToken)
+    public async Task SetTokenHashAsync(OutboxEmail email, string tokenHash, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE invitations SET token_hash = @Hash WHERE id = @Id",
-            new { Id = Columns.Id(invitationId), Hash = tokenHash },
+            "UPDATE email_outbox SET token_hash = @Hash WHERE id = @Id AND locked_until = @Lease",
+            new { Id = Columns.Id(email.Id), Hash = tokenHash, Lease = Columns.Time(email.LeasedUntil) },
             cancellationToken: cancellationToken));
     }
 
-    public async Task MarkSentAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, last_error = NULL WHERE id = @Id",
-            new { Id = Columns.Id(id), Now = Columns.Time(now) },
-            cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { Id = Columns.Id(email.Id), Now = Columns.Time(now), Lease = Columns.Time(email.LeasedUntil) };
+        var sent = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, last_error = NULL
+            WHERE id = @Id AND locked_until = @Lease
+            """,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken)) > 0;
+        if (sent)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE invitations SET token_hash = (SELECT token_hash FROM email_outbox WHERE id = @Id)
+                WHERE id = (SELECT invitation_id FROM email_outbox WHERE id = @Id)
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return sent;
     }
 
-    public async Task RecordFailureAsync(Guid id, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    public async Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -101,9 +122,9 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
             UPDATE email_outbox
             SET attempts = attempts + 1, locked_until = NULL, last_error = @Error,
                 next_attempt_at = COALESCE(@RetryAt, next_attempt_at), failed_at = CASE WHEN @RetryAt IS NULL THEN @Now END
-            WHERE id = @Id
+            WHERE id = @Id AND locked_until = @Lease
             """,
-            new { Id = Columns.Id(id), Now = Columns.Time(now), Error = error, RetryAt = Columns.Time(retryAt) },
+            new { Id = Columns.Id(email.Id), Now = Columns.Time(now), Error = error, RetryAt = Columns.Time(retryAt), Lease = Columns.Time(email.LeasedUntil) },
             cancellationToken: cancellationToken));
     }
 

@@ -165,17 +165,13 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
     public async Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE invitations SET state = 'cancelled', cancelled_at = @Now
             WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
             """,
             new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(invitationId), Now = Columns.Time(now) },
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return rows > 0;
+            cancellationToken: cancellationToken)) > 0;
     }
 
     /// <summary>The WHERE clause for an organization and filter; only fixed SQL fragments, every value a parameter.</summary>

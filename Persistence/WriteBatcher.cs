@@ -24,7 +24,7 @@ public sealed class WriteBatcher : IAsyncDisposable
     public WriteBatcher(SqliteConnectionFactory connections)
     {
         _connections = connections;
-        _loop = Task.Run(RunAsync);
+        _loop = Task.Run(ProcessQueueAsync);
     }
 
     /// <summary>Runs <paramref name="work"/> in a transaction shared with other queued writes; completes once it is committed.</summary>
@@ -41,7 +41,7 @@ public sealed class WriteBatcher : IAsyncDisposable
         await _loop;
     }
 
-    private async Task RunAsync()
+    private async Task ProcessQueueAsync()
     {
         var batch = new List<(Write Work, TaskCompletionSource Done, CancellationToken Cancellation)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
@@ -83,8 +83,17 @@ public sealed class WriteBatcher : IAsyncDisposable
                 }
                 catch (Exception exception)
                 {
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
+                    try
+                    {
+                        transaction.Rollback(savepoint);
+                        transaction.Release(savepoint);
+                    }
+                    catch (SqliteException)
+                    {
+                        // SQLite rolled back the whole transaction (disk full, I/O error): the batch fails with the cause.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+                    }
+
                     failures[i] = exception;
                 }
             }

@@ -268,4 +268,26 @@ public sealed partial class OutboxTests
         Assert.That(EmlFiles(app), Is.Empty);
         Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox WHERE failed_at IS NOT NULL"), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task A_failed_resend_keeps_the_link_already_delivered_working()
+    {
+        var app = Start();
+        using var client = app.CreateClient();
+        var org = await app.CreateOrganizationAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        await Dispatch(app);
+        using var db = app.OpenDatabase();
+        var delivered = await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations");
+
+        // The pickup folder becomes unwritable: the resend's delivery fails.
+        System.IO.Directory.Delete(app.PickupDirectory, recursive: true);
+        await File.WriteAllTextAsync(app.PickupDirectory, "not a folder");
+        await client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", "2024-10-15~beta"), org.Token);
+        var sent = await Dispatch(app);
+
+        Assert.That(sent, Is.Zero);
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM email_outbox WHERE kind = 'resend' AND attempts = 1 AND sent_at IS NULL AND last_error IS NOT NULL"), Is.EqualTo(1));
+        Assert.That(await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations"), Is.EqualTo(delivered), "the link in the inbox still works");
+    }
 }

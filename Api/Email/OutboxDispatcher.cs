@@ -16,8 +16,10 @@ public sealed class OutboxDispatcher(
     IOptions<EmailOptions> options,
     ILogger<OutboxDispatcher> logger) : IDisposable
 {
-    private const int BatchSize = 20;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    // A claimed batch is sent one email after another; the lease must outlast the slowest batch (SMTP steps time out
+    // after 30 s), or another dispatcher could claim rows still waiting here.
+    private const int BatchSize = 5;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     private readonly SemaphoreSlim _work = new(0);
 
     /// <summary>Wakes the background loop: an email was just queued.</summary>
@@ -59,7 +61,7 @@ public sealed class OutboxDispatcher(
         try
         {
             var (token, hash) = InvitationEmails.NewToken();
-            await outbox.SetTokenHashAsync(email.InvitationId, hash, cancellationToken);
+            await outbox.SetTokenHashAsync(email, hash, cancellationToken);
             await sender.SendAsync(InvitationEmails.Compose(email, token, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -67,7 +69,7 @@ public sealed class OutboxDispatcher(
             var attempt = email.Attempts + 1;
             var now = clock.GetUtcNow();
             DateTimeOffset? retryAt = attempt >= options.Value.MaxAttempts ? null : now + RetryDelay(attempt);
-            await outbox.RecordFailureAsync(email.Id, now, $"{exception.GetType().Name}: {exception.Message}", retryAt, cancellationToken);
+            await outbox.RecordFailureAsync(email, now, $"{exception.GetType().Name}: {exception.Message}", retryAt, cancellationToken);
             if (retryAt is null)
             {
                 logger.LogError(exception, "Email {OutboxId} failed {Attempts} times; giving up", email.Id, attempt);
@@ -80,7 +82,12 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
-        await outbox.MarkSentAsync(email.Id, clock.GetUtcNow(), cancellationToken);
+        if (!await outbox.MarkSentAsync(email, clock.GetUtcNow(), cancellationToken))
+        {
+            logger.LogWarning("Email {OutboxId} was delivered after its lease ran out; another dispatcher may send it again", email.Id);
+            return false;
+        }
+
         logger.LogInformation("Email {OutboxId} ({Kind}) delivered", email.Id, email.Kind);
         return true;
     }

@@ -9,6 +9,7 @@ public enum EmailKind
 /// <summary>A claimed outbox row with what it takes to compose the email.</summary>
 public sealed record OutboxEmail(
     Guid Id,
+    DateTimeOffset LeasedUntil,
     EmailKind Kind,
     int Attempts,
     Guid InvitationId,
@@ -27,11 +28,15 @@ public interface IEmailOutbox
     /// <summary>Claims up to <paramref name="limit"/> due rows for <paramref name="lease"/>; rows of cancelled or accepted invitations are dropped, not sent.</summary>
     Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Stores the hash of the link token about to be sent (replacing the previous link's).</summary>
-    Task SetTokenHashAsync(Guid invitationId, string tokenHash, CancellationToken cancellationToken);
+    /// <summary>Records the hash of the link token about to be sent, on the row (the invitation keeps the previous link's).</summary>
+    Task SetTokenHashAsync(OutboxEmail email, string tokenHash, CancellationToken cancellationToken);
 
-    Task MarkSentAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks the row sent and makes its link the invitation's, in one transaction; false (nothing changed) when the
+    /// lease ran out and the row is no longer this dispatcher's.
+    /// </summary>
+    Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed attempt: retried at <paramref name="retryAt"/>, or given up when it is null.</summary>
-    Task RecordFailureAsync(Guid id, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+    /// <summary>Records a failed attempt: retried at <paramref name="retryAt"/>, or given up when it is null. Ignored once the lease ran out.</summary>
+    Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
 }
