@@ -13,22 +13,37 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         FROM invitations
         """;
 
-    public async Task CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
+    public async Task<Invitation> CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
     {
         var emailKey = EmailAddress.UniquenessKey(invitation.Email);
+        var stored = invitation;
         try
         {
             // Group-committed with concurrent creates (see WriteBatcher): durable when this returns.
-            await writes.RunAsync((connection, transaction, token) => InsertAsync(connection, transaction, invitation, emailKey, sendEmail, token), cancellationToken);
+            await writes.RunAsync(async (connection, transaction, token) => stored = await InsertAsync(connection, transaction, invitation, emailKey, sendEmail, token), cancellationToken);
         }
         catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
         {
             throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
         }
+
+        return stored;
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, Invitation invitation, string emailKey, bool sendEmail, CancellationToken cancellationToken)
+    private static async Task<Invitation> InsertAsync(DbConnection connection, DbTransaction transaction, Invitation requested, string emailKey, bool sendEmail, CancellationToken cancellationToken)
     {
+        // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot that a
+        // slower create fills later (SPEC §6). Writes are serialized here, so: at least 1 ms after the newest invite.
+        var newest = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId",
+            new { OrganizationId = Columns.Id(requested.OrganizationId) },
+            transaction,
+            cancellationToken: cancellationToken));
+        var shift = newest is { } last && last >= Columns.Time(requested.CreatedAt)
+            ? TimeSpan.FromMilliseconds(last + 1 - Columns.Time(requested.CreatedAt))
+            : TimeSpan.Zero;
+        var invitation = requested with { CreatedAt = requested.CreatedAt + shift, ExpiresAt = requested.ExpiresAt + shift };
+
         // An expired pending invite must not block a new one; the unique index only covers state = 'pending'.
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -61,6 +76,8 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         {
             await EmailOutbox.EnqueueAsync(connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt, cancellationToken);
         }
+
+        return invitation;
     }
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)

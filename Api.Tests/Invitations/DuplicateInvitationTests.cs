@@ -52,4 +52,20 @@ public sealed class DuplicateInvitationTests : FreshAppTests
         using var db = App.OpenDatabase();
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations WHERE state = 'pending'"), Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task Concurrent_creates_are_listed_in_commit_order_so_a_page_walk_misses_none()
+    {
+        // Invitations committed in one group share the frozen clock's millisecond; the store spaces them out so that
+        // (created_at, id) order is commit order and nothing can land behind a cursor a client already holds.
+        var first = await Client.GetAsync(Org.Invites("2022-11-14", "&limit=10"), Org.Token);
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            Client.PostAsync(Org.Invites(), Org.Token, JsonApiClient.NewInvitation($"user{i}@example.com", Org.Roles["viewer"]))));
+
+        using var db = App.OpenDatabase();
+        var times = (await db.QueryAsync<long>("SELECT created_at FROM invitations ORDER BY rowid")).ToList();
+        Assert.That(first.Json["data"]!.AsArray(), Is.Empty);
+        Assert.That(times, Is.Ordered.Ascending);
+        Assert.That(times.Distinct().Count(), Is.EqualTo(30), "each commit gets its own position");
+    }
 }

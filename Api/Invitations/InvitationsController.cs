@@ -37,7 +37,7 @@ public sealed class InvitationsController(
         var invitation = Invitation.CreatePending(organizationId, email, role.Id, clock.GetUtcNow(), TimeSpan.FromDays(options.Value.ExpiryDays));
         try
         {
-            await invitations.CreateAsync(invitation, sendEmail, cancellationToken);
+            invitation = await invitations.CreateAsync(invitation, sendEmail, cancellationToken);
         }
         catch (InvitationAlreadyExistsException exception)
         {

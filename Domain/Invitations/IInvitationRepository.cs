@@ -24,8 +24,12 @@ public interface IInvitationRepository
     /// transaction, so it does not block a new one. Throws <see cref="InvitationAlreadyExistsException"/> when a
     /// pending invite for the same (organization, email) exists; the database's unique index decides.
     /// </summary>
-    /// <remarks>With <paramref name="sendEmail"/>, an invitation email is queued in the outbox in the same transaction.</remarks>
-    Task CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken);
+    /// <remarks>
+    /// With <paramref name="sendEmail"/>, an invitation email is queued in the outbox in the same transaction. Returns the
+    /// invitation as stored: its <c>created_at</c> (and expiry with it) may be moved a few milliseconds later so that the
+    /// list order of an organization's invitations is their commit order.
+    /// </remarks>
+    Task<Invitation> CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken);
 
     Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken);
 
