@@ -99,6 +99,32 @@ public sealed class RateLimitTests
     }
 
     [Test]
+    public async Task Made_up_tokens_spend_the_client_ip_budget_not_fresh_ones()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await _client.GetAsync(_org.RolesPath(), $"jai_made_up_{i}")).Status);
+        }
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Test]
+    public async Task Every_spelling_of_one_token_shares_its_budget()
+    {
+        var statuses = new List<HttpStatusCode>();
+        foreach (var scheme in new[] { "Bearer", "bearer", "token", "Token" })
+        {
+            var response = await _client.SendAsync(HttpMethod.Get, _org.RolesPath(), token: null,
+                configure: r => r.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {_org.Token}"));
+            statuses.Add(response.Status);
+        }
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Test]
     public async Task The_health_check_is_not_limited()
     {
         for (var i = 0; i < 5; i++)

@@ -15,32 +15,72 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
     private static readonly IReadOnlyDictionary<string, string> Challenge = new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" };
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiToken Token, long Expires)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>The request's token: 401 without one or with an unknown one.</summary>
     public async Task<ApiToken> AuthenticateAsync(HttpContext context)
     {
-        if (context.Features.Get<ApiToken>() is { } known)
+        if (SecretHash(context) is null)
         {
-            return known;
+            throw new JsonApiException(Errors.Unauthorized("Send 'Authorization: Bearer <token>'."), Challenge);
         }
 
-        var secret = ReadSecret(context.Request.Headers.Authorization.ToString())
-            ?? throw new JsonApiException(Errors.Unauthorized("Send 'Authorization: Bearer <token>'."), Challenge);
-        var hash = TokenSecret.Hash(secret);
-        var now = clock.GetTimestamp();
-        if (!_cache.TryGetValue(hash, out var cached) || cached.Expires < now)
+        return await FindAsync(context) ?? throw new JsonApiException(Errors.Unauthorized("The token is not valid."), Challenge);
+    }
+
+    /// <summary>
+    /// The request's token, or null when it presents none or an unknown one; looked up once per request (the result
+    /// is kept on the request), so the rate limiter and the permission check share one lookup.
+    /// </summary>
+    public async ValueTask<ApiToken?> FindAsync(HttpContext context)
+    {
+        if (context.Features.Get<Lookup>() is { } done)
         {
-            var found = await tokens.FindByHashAsync(hash, context.RequestAborted)
-                ?? throw new JsonApiException(Errors.Unauthorized("The token is not valid."), Challenge);
-            if (_cache.Count >= MaxCachedTokens)
+            return done.Token;
+        }
+
+        ApiToken? token = null;
+        if (SecretHash(context) is { } hash)
+        {
+            var now = clock.GetTimestamp();
+            if (_cache.TryGetValue(hash, out var cached) && cached.Expires >= now)
             {
-                _cache.Clear();
+                token = cached.Token;
             }
+            else if (await tokens.FindByHashAsync(hash, context.RequestAborted) is { } found)
+            {
+                if (_cache.Count >= MaxCachedTokens)
+                {
+                    _cache.Clear();
+                }
 
-            cached = (found, now + (long)(CacheLifetime.TotalSeconds * clock.TimestampFrequency));
-            _cache[hash] = cached;
+                _cache[hash] = (found, now + (long)(CacheLifetime.TotalSeconds * clock.TimestampFrequency));
+                token = found;
+            }
         }
 
-        context.Features.Set(cached.Token);
-        return cached.Token;
+        context.Features.Set(new Lookup(token));
+        if (token is not null)
+        {
+            context.Features.Set(token);
+        }
+
+        return token;
+    }
+
+    /// <summary>The outcome of this request's lookup, found or not.</summary>
+    private sealed record Lookup(ApiToken? Token);
+
+    /// <summary>The SHA-256 of the presented secret (any scheme spelling), computed once per request; null without one.</summary>
+    private static string? SecretHash(HttpContext context)
+    {
+        if (context.Items.TryGetValue(typeof(TokenAuthenticator), out var stored))
+        {
+            return (string?)stored;
+        }
+
+        var secret = ReadSecret(context.Request.Headers.Authorization.ToString());
+        var hash = secret is null ? null : TokenSecret.Hash(secret);
+        context.Items[typeof(TokenAuthenticator)] = hash;
+        return hash;
     }
 
     public static string? ReadSecret(string header)

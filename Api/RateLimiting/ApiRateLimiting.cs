@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using JsonApiInvites.Api.JsonApi;
 using Microsoft.AspNetCore.RateLimiting;
@@ -96,14 +94,15 @@ public static class ApiRateLimiting
     public const string RemainingHeader = "X-RateLimit-Remaining";
     public const string ResetHeader = "X-RateLimit-Reset";
 
-    /// <summary>The partition of a request: its presented token (hashed; any scheme), else its client IP.</summary>
-    public static string PartitionKey(HttpContext context)
-    {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        return authorization.Length > 0
-            ? "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)))
+    /// <summary>
+    /// The partition of a request: its token when it is a valid one (looked up before the limiter, see
+    /// <see cref="UseApiRateLimiting"/>), else its client IP. A made-up token spends the IP's budget, and every
+    /// spelling of one token (<c>Bearer</c>, <c>bearer</c>, <c>token</c>) shares one budget.
+    /// </summary>
+    public static string PartitionKey(HttpContext context) =>
+        context.Features.Get<Domain.Tokens.ApiToken>() is { } token
+            ? "token:" + token.Id.ToString("N")
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-    }
 
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -129,9 +128,15 @@ public static class ApiRateLimiting
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                var byToken = PartitionKey(rejected.HttpContext).StartsWith("token:", StringComparison.Ordinal);
                 await rejected.HttpContext.RequestServices.GetRequiredService<ErrorWriter>().WriteAsync(
                     rejected.HttpContext,
-                    new ErrorObject(429, "rate_limited", "Too many requests", $"The rate limit is exceeded; retry in {seconds} seconds.", ErrorSource.AtHeader("Authorization")),
+                    new ErrorObject(
+                        429,
+                        "rate_limited",
+                        "Too many requests",
+                        $"The rate limit of this {(byToken ? "token" : "client address")} is exceeded; retry in {seconds} seconds.",
+                        byToken ? ErrorSource.AtHeader("Authorization") : null),
                     new Dictionary<string, string> { ["Retry-After"] = seconds.ToString(CultureInfo.InvariantCulture) });
             };
         });
@@ -139,15 +144,19 @@ public static class ApiRateLimiting
     }
 
     /// <summary>The limiter, then <c>X-RateLimit-*</c> on every response (written before the limiter decides, so a 429 has them too).</summary>
-    public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app)
+    public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase), branch => branch.UseHeadersThenLimiter());
+
+    private static void UseHeadersThenLimiter(this IApplicationBuilder app)
     {
+        // Who is asking decides the budget: look the token up first (cached; shared with the permission check).
+        app.Use(async (context, next) =>
+        {
+            await context.RequestServices.GetRequiredService<Auth.TokenAuthenticator>().FindAsync(context);
+            await next(context);
+        });
         app.Use((context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase))
-            {
-                return next(context);
-            }
-
             var services = context.RequestServices;
             var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
             var limiter = services.GetRequiredService<PartitionedRateLimiter<HttpContext>>();
@@ -165,7 +174,6 @@ public static class ApiRateLimiting
             });
             return next(context);
         });
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase), branch => branch.UseRateLimiter());
-        return app;
+        app.UseRateLimiter();
     }
 }
