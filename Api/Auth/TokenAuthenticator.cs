@@ -32,9 +32,14 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
     /// </summary>
     public async ValueTask<ApiToken?> FindAsync(HttpContext context)
     {
-        if (context.Features.Get<Lookup>() is { } done)
+        if (context.Features.Get<ApiToken>() is { } known)
         {
-            return done.Token;
+            return known;
+        }
+
+        if (context.Items.ContainsKey(NotFound))
+        {
+            return null;
         }
 
         ApiToken? token = null;
@@ -57,8 +62,11 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
             }
         }
 
-        context.Features.Set(new Lookup(token));
-        if (token is not null)
+        if (token is null)
+        {
+            context.Items[NotFound] = null;
+        }
+        else
         {
             context.Features.Set(token);
         }
@@ -66,8 +74,8 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
         return token;
     }
 
-    /// <summary>The outcome of this request's lookup, found or not.</summary>
-    private sealed record Lookup(ApiToken? Token);
+    /// <summary>Marks a request whose token was looked up and not found, so it is not looked up twice.</summary>
+    private static readonly object NotFound = new();
 
     /// <summary>The SHA-256 of the presented secret (any scheme spelling), computed once per request; null without one.</summary>
     private static string? SecretHash(HttpContext context)

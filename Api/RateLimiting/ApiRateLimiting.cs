@@ -143,6 +143,12 @@ public static class ApiRateLimiting
         return services;
     }
 
+    private static async Task AfterLookupAsync(ValueTask<Domain.Tokens.ApiToken?> lookup, HttpContext context, RequestDelegate next)
+    {
+        await lookup;
+        await next(context);
+    }
+
     /// <summary>The limiter, then <c>X-RateLimit-*</c> on every response (written before the limiter decides, so a 429 has them too).</summary>
     public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase), branch => branch.UseHeadersThenLimiter());
@@ -150,10 +156,10 @@ public static class ApiRateLimiting
     private static void UseHeadersThenLimiter(this IApplicationBuilder app)
     {
         // Who is asking decides the budget: look the token up first (cached; shared with the permission check).
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
-            await context.RequestServices.GetRequiredService<Auth.TokenAuthenticator>().FindAsync(context);
-            await next(context);
+            var lookup = context.RequestServices.GetRequiredService<Auth.TokenAuthenticator>().FindAsync(context);
+            return lookup.IsCompletedSuccessfully ? next(context) : AfterLookupAsync(lookup, context, next);
         });
         app.Use((context, next) =>
         {
