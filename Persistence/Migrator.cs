@@ -4,7 +4,7 @@ using Dapper;
 namespace JsonApiInvites.Persistence;
 
 /// <summary>Applies the embedded, numbered SQL migrations that the database has not recorded yet.</summary>
-public sealed class Migrator(SqliteConnectionFactory connections)
+public sealed class Migrator(SqliteConnectionFactory connections, TimeProvider clock)
 {
     public sealed record Migration(int Version, string Name, string Sql);
 
@@ -42,7 +42,7 @@ public sealed class Migrator(SqliteConnectionFactory connections)
             await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                new { migration.Version, migration.Name, AppliedAt = Columns.Time(clock.GetUtcNow()) },
                 transaction,
                 cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
