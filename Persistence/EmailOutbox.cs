@@ -33,7 +33,7 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
             parameters,
             transaction,
             cancellationToken: cancellationToken));
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+        var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
             """
             UPDATE email_outbox SET locked_until = @Until
             WHERE id IN (
@@ -42,35 +42,37 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
                   AND (locked_until IS NULL OR locked_until <= @Now)
                 ORDER BY next_attempt_at, id
                 LIMIT @Limit)
-            RETURNING id AS Id, kind AS Kind, attempts AS Attempts, invitation_id AS InvitationId
+            RETURNING id
             """,
             parameters,
             transaction,
             cancellationToken: cancellationToken))).ToList();
 
-        var emails = new List<OutboxEmail>(rows.Count);
-        foreach (var row in rows)
-        {
-            var details = await connection.QuerySingleAsync<Details>(new CommandDefinition(
-                """
-                SELECT i.email AS Email, o.name AS OrganizationName, r.name AS RoleName, i.expires_at AS ExpiresAt
-                FROM invitations i JOIN organizations o ON o.id = i.organization_id JOIN roles r ON r.id = i.role_id
-                WHERE i.id = @Id
-                """,
-                new { Id = row.InvitationId },
-                transaction,
-                cancellationToken: cancellationToken));
-            emails.Add(new OutboxEmail(
-                Guid.Parse(row.Id),
-                now + lease,
-                row.Kind == "resend" ? EmailKind.Resend : EmailKind.Invitation,
-                (int)row.Attempts,
-                Guid.Parse(row.InvitationId),
-                details.Email,
-                details.OrganizationName,
-                details.RoleName,
-                Columns.Time(details.ExpiresAt)));
-        }
+        // What this claim took, with what the emails need, in one query.
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            """
+            SELECT e.id AS Id, e.kind AS Kind, e.attempts AS Attempts, e.invitation_id AS InvitationId,
+                   i.email AS Email, o.name AS OrganizationName, r.name AS RoleName, i.expires_at AS ExpiresAt
+            FROM email_outbox e
+            JOIN invitations i ON i.id = e.invitation_id
+            JOIN organizations o ON o.id = i.organization_id
+            JOIN roles r ON r.id = i.role_id
+            WHERE e.id IN @Claimed
+            ORDER BY e.next_attempt_at, e.id
+            """,
+            new { Claimed = claimed },
+            transaction,
+            cancellationToken: cancellationToken));
+        var emails = rows.Select(row => new OutboxEmail(
+            Guid.Parse(row.Id),
+            now + lease,
+            row.Kind == "resend" ? EmailKind.Resend : EmailKind.Invitation,
+            (int)row.Attempts,
+            Guid.Parse(row.InvitationId),
+            row.Email,
+            row.OrganizationName,
+            row.RoleName,
+            Columns.Time(row.ExpiresAt))).ToList();
 
         await transaction.CommitAsync(cancellationToken);
         return emails;
@@ -136,10 +138,6 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
         public required string Kind { get; init; }
         public required long Attempts { get; init; }
         public required string InvitationId { get; init; }
-    }
-
-    private sealed class Details
-    {
         public required string Email { get; init; }
         public required string OrganizationName { get; init; }
         public required string RoleName { get; init; }
