@@ -11,23 +11,35 @@ namespace JsonApiInvites.Api.Tests.Email;
 /// <summary>SPEC §5: the email intent is written with the invitation, and delivered once, whatever happens between.</summary>
 public sealed partial class OutboxTests
 {
-    private readonly List<TestApp> _apps = [];
+    private readonly List<IDisposable> _started = [];
 
     [TearDown]
     public void Stop()
     {
-        foreach (var app in _apps)
+        foreach (var started in Enumerable.Reverse(_started))
         {
-            app.Dispose();
+            started.Dispose();
         }
 
-        _apps.Clear();
+        _started.Clear();
+    }
+
+    private sealed record Invited(TestApp App, HttpClient Client, TestOrganization Org, Guid Invitation);
+
+    /// <summary>An app (the dispatcher off unless <paramref name="settings"/> say otherwise), a client, an organization and one invitation to ada@example.com.</summary>
+    private async Task<Invited> StartWithInvitationAsync(Dictionary<string, string?>? settings = null, string organization = "Acme", string role = "collaborator")
+    {
+        var app = Start(settings);
+        var client = app.CreateClient();
+        _started.Add(client);
+        var org = await app.CreateOrganizationAsync(organization);
+        return new Invited(app, client, org, await client.CreateInvitationAsync(org, "ada@example.com", role));
     }
 
     private TestApp Start(Dictionary<string, string?>? settings = null, string? directory = null)
     {
         var app = new TestApp(settings, directory);
-        _apps.Add(app);
+        _started.Add(app);
         return app;
     }
 
@@ -86,10 +98,7 @@ public sealed partial class OutboxTests
     [Test]
     public async Task The_dispatcher_delivers_a_link_whose_token_is_stored_only_as_a_hash()
     {
-        var app = Start();
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync("Acme Corp");
-        var invitation = await client.CreateInvitationAsync(org, "ada@example.com", "admin");
+        var (app, _, _, invitation) = await StartWithInvitationAsync(organization: "Acme Corp", role: "admin");
 
         var delivered = await Dispatch(app);
 
@@ -148,10 +157,7 @@ public sealed partial class OutboxTests
     [Test]
     public async Task A_delivery_repeated_after_a_crash_leaves_one_email()
     {
-        var app = Start();
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync();
-        await client.CreateInvitationAsync(org, "ada@example.com");
+        var app = (await StartWithInvitationAsync()).App;
         await Dispatch(app);
 
         // As if the process died after delivering but before recording it: the row is due again.
@@ -172,7 +178,7 @@ public sealed partial class OutboxTests
         closed.Start();
         var port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop(); // Nothing listens there now: every connection is refused.
-        var app = Start(new Dictionary<string, string?>
+        var (app, _, _, _) = await StartWithInvitationAsync(new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -180,9 +186,6 @@ public sealed partial class OutboxTests
             ["Email:RetryDelaySeconds"] = "30",
             ["Email:MaxAttempts"] = "3",
         });
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync();
-        await client.CreateInvitationAsync(org, "ada@example.com");
         using var db = app.OpenDatabase();
         async Task<(long Attempts, long Next, long? Failed, string? Error)> Row() =>
             await db.QuerySingleAsync<(long, long, long?, string?)>("SELECT attempts, next_attempt_at, failed_at, last_error FROM email_outbox");
@@ -213,15 +216,12 @@ public sealed partial class OutboxTests
     public async Task Delivers_over_smtp_with_mailkit_when_a_host_is_set()
     {
         using var smtp = new FakeSmtpServer();
-        var app = Start(new Dictionary<string, string?>
+        var (app, _, _, _) = await StartWithInvitationAsync(new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "None",
         });
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync();
-        await client.CreateInvitationAsync(org, "ada@example.com");
 
         var delivered = await Dispatch(app);
 
@@ -236,10 +236,7 @@ public sealed partial class OutboxTests
     [Test]
     public async Task Resending_queues_a_new_email_with_a_new_link()
     {
-        var app = Start();
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync();
-        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var (app, client, org, invitation) = await StartWithInvitationAsync();
         await Dispatch(app);
         using var db = app.OpenDatabase();
         var firstHash = await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations");
@@ -256,10 +253,7 @@ public sealed partial class OutboxTests
     [Test]
     public async Task An_invitation_cancelled_before_its_email_went_out_gets_none()
     {
-        var app = Start();
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync();
-        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var (app, client, org, invitation) = await StartWithInvitationAsync();
         await client.DeleteAsync(org.Invite(invitation), org.Token);
 
         var delivered = await Dispatch(app);
@@ -272,10 +266,7 @@ public sealed partial class OutboxTests
     [Test]
     public async Task A_failed_resend_keeps_the_link_already_delivered_working()
     {
-        var app = Start();
-        using var client = app.CreateClient();
-        var org = await app.CreateOrganizationAsync();
-        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var (app, client, org, invitation) = await StartWithInvitationAsync();
         await Dispatch(app);
         using var db = app.OpenDatabase();
         var delivered = await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations");
