@@ -155,21 +155,26 @@ public static class ApiRateLimiting
 
     private static void UseHeadersThenLimiter(this IApplicationBuilder app)
     {
+        // Singletons: resolved once when the pipeline is built, not per request.
+        var services = app.ApplicationServices;
+        var authenticator = services.GetRequiredService<Auth.TokenAuthenticator>();
+
         // Who is asking decides the budget: look the token up first (cached; shared with the permission check).
         app.Use((context, next) =>
         {
-            var lookup = context.RequestServices.GetRequiredService<Auth.TokenAuthenticator>().FindAsync(context);
+            var lookup = authenticator.FindAsync(context);
             return lookup.IsCompletedSuccessfully ? next(context) : AfterLookupAsync(lookup, context, next);
         });
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
+        var limiter = services.GetRequiredService<PartitionedRateLimiter<HttpContext>>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var window = TimeSpan.FromSeconds(options.WindowSeconds);
+        var limit = options.PermitLimit.ToString(CultureInfo.InvariantCulture);
         app.Use((context, next) =>
         {
-            var services = context.RequestServices;
-            var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
-            var limiter = services.GetRequiredService<PartitionedRateLimiter<HttpContext>>();
-            var clock = services.GetRequiredService<TimeProvider>();
             var now = clock.GetUtcNow();
-            var reset = AlignedWindowRateLimiter.WindowEnd(now, TimeSpan.FromSeconds(options.WindowSeconds)) - now;
-            context.Response.Headers[LimitHeader] = options.PermitLimit.ToString(CultureInfo.InvariantCulture);
+            var reset = AlignedWindowRateLimiter.WindowEnd(now, window) - now;
+            context.Response.Headers[LimitHeader] = limit;
             context.Response.Headers[ResetHeader] = ((int)Math.Ceiling(reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             context.Response.OnStarting(() =>
             {

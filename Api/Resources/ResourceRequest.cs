@@ -11,9 +11,18 @@ namespace JsonApiInvites.Api.Resources;
 /// What every read or write route needs from its request: the checked query string, the requested include paths,
 /// the sparse fieldsets, and the link builder that keeps the client's requested version.
 /// </summary>
-public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Query, LinkBuilder Links, Fieldsets Fields, IReadOnlySet<string>? Includes, string Self)
+public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Query, LinkBuilder Links, Fieldsets Fields, IReadOnlySet<string>? Includes, HttpRequest Request)
 {
     private static readonly IReadOnlySet<string> NoPaths = new HashSet<string>();
+    private string? _self;
+
+    /// <summary>
+    /// The top-level self link of a GET: "the link that generated the current response document", every parameter
+    /// kept. Built only when a route asks (lists and writes link elsewhere).
+    /// </summary>
+    public string Self => _self ??= Links.To(
+        Request.Path,
+        Request.Query.Where(p => p.Key != ApiVersionMiddleware.QueryParameter).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())));
 
     /// <summary>Every resource type with its fields at a version: <c>fields[TYPE]</c> may name any of them on any route.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsAt(ApiVersionName served) => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
@@ -31,12 +40,6 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
         var query = QueryReader.Check(controller.Request.Query, known);
         var includes = known.Contains(QueryReader.Include) ? query.Includes(includePaths ?? NoPaths) : null;
         var fields = known.Contains(QueryReader.FieldsFamily) ? query.Fields(FieldsAt(version.Served)) : Fieldsets.All;
-        var links = new LinkBuilder(version.Requested.ToString());
-
-        // The top-level self link of a GET is "the link that generated the current response document": every parameter kept.
-        var self = links.To(
-            controller.Request.Path,
-            controller.Request.Query.Where(p => p.Key != ApiVersionMiddleware.QueryParameter).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())));
-        return new ResourceRequest(version, query, links, fields, includes, self);
+        return new ResourceRequest(version, query, new LinkBuilder(version.Requested.ToString()), fields, includes, controller.Request);
     }
 }
