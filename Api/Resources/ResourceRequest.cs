@@ -25,12 +25,15 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
         Request.Query.Where(p => p.Key != ApiVersionMiddleware.QueryParameter).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())));
 
     /// <summary>Every resource type with its fields at a version: <c>fields[TYPE]</c> may name any of them on any route.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsAt(ApiVersionName served) => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
-    {
-        [InvitationResources.Type] = InvitationContracts.For(served).Fields,
-        [RoleResources.Type] = RoleResources.Fields,
-        [OrganizationResources.Type] = OrganizationResources.Fields,
-    };
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsAt(ApiVersionName served) =>
+        FieldsByVersion.GetOrAdd(served, version => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            [InvitationResources.Type] = InvitationContracts.For(version).Fields,
+            [RoleResources.Type] = RoleResources.Fields,
+            [OrganizationResources.Type] = OrganizationResources.Fields,
+        });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ApiVersionName, IReadOnlyDictionary<string, IReadOnlyList<string>>> FieldsByVersion = new();
 
     /// <param name="known">The query parameters the route accepts besides <c>version</c> (see <see cref="QueryReader.Check"/>).</param>
     /// <param name="includePaths">The include paths the route supports, when <paramref name="known"/> has <c>include</c>; none by default.</param>
