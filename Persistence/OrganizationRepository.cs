@@ -1,5 +1,6 @@
 using Dapper;
 using JsonApiInvites.Domain.Organizations;
+using Microsoft.Data.Sqlite;
 
 namespace JsonApiInvites.Persistence;
 
@@ -40,24 +41,30 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
         }
     }
 
-    public async Task<IReadOnlyList<Role>> GetRolesAsync(Guid organizationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Role>> GetRolesAsync(Guid organizationId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RoleRow>(new CommandDefinition(
-            $"{RoleRow.Select} WHERE organization_id = @OrganizationId ORDER BY CASE key WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'collaborator' THEN 2 WHEN 'viewer' THEN 3 ELSE 4 END, id",
-            new { OrganizationId = Columns.Id(organizationId) },
-            cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToRole())];
+        using var connection = connections.Rent();
+        var command = connection.Command(
+            $"{SelectRoles} WHERE organization_id = @OrganizationId ORDER BY CASE key WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'collaborator' THEN 2 WHEN 'viewer' THEN 3 ELSE 4 END, id");
+        command.Parameters.AddWithValue("@OrganizationId", Columns.Id(organizationId));
+        using var reader = command.ExecuteReader();
+        var roles = new List<Role>();
+        while (reader.Read())
+        {
+            roles.Add(ReadRole(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<Role>>(roles);
     }
 
-    public async Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken)
+    public Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<RoleRow>(new CommandDefinition(
-            $"{RoleRow.Select} WHERE organization_id = @OrganizationId AND id = @Id",
-            new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(roleId) },
-            cancellationToken: cancellationToken));
-        return row?.ToRole();
+        using var connection = connections.Rent();
+        var command = connection.Command($"{SelectRoles} WHERE organization_id = @OrganizationId AND id = @Id");
+        command.Parameters.AddWithValue("@OrganizationId", Columns.Id(organizationId));
+        command.Parameters.AddWithValue("@Id", Columns.Id(roleId));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadRole(reader) : null);
     }
 
     public async Task<Organization?> FindAsync(Guid organizationId, CancellationToken cancellationToken)
@@ -78,16 +85,8 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
         public required long CreatedAt { get; init; }
     }
 
-    private sealed class RoleRow
-    {
-        public const string Select = "SELECT id AS Id, organization_id AS OrganizationId, key AS Key, name AS Name, permissions AS Permissions FROM roles";
+    private const string SelectRoles = "SELECT id, organization_id, key, name, permissions FROM roles";
 
-        public required string Id { get; init; }
-        public required string OrganizationId { get; init; }
-        public required string Key { get; init; }
-        public required string Name { get; init; }
-        public required string Permissions { get; init; }
-
-        public Role ToRole() => new(Guid.Parse(Id), Guid.Parse(OrganizationId), Key, Name, Columns.List(Permissions));
-    }
+    private static Role ReadRole(SqliteDataReader reader) =>
+        new(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), Columns.List(reader.GetString(4)));
 }

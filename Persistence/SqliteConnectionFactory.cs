@@ -1,12 +1,20 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace JsonApiInvites.Persistence;
 
-/// <summary>Opens one SQLite connection per operation, with the per-connection settings the code relies on.</summary>
-public sealed class SqliteConnectionFactory
+/// <summary>
+/// Opens SQLite connections with the per-connection settings the code relies on. Reads on the request path rent
+/// from a small pool of open connections instead (<see cref="Rent"/>), which keep their compiled statements.
+/// </summary>
+public sealed class SqliteConnectionFactory : IDisposable
 {
     private readonly string _connectionString;
+    private readonly ConcurrentQueue<PooledConnection> _idle = new();
+    private readonly int _maxIdle = Math.Max(8, Environment.ProcessorCount * 4);
+    private int _idleCount;
+    private volatile bool _disposed;
 
     public SqliteConnectionFactory(DatabaseOptions options)
     {
@@ -27,17 +35,130 @@ public sealed class SqliteConnectionFactory
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var command = connection.CreateCommand())
+        Configure(connection);
+        return connection;
+    }
+
+    /// <summary>
+    /// An open connection for reads that run outside a transaction, returned to the pool when disposed. Microsoft.Data.Sqlite
+    /// compiles a statement per command object, so a new command per query pays for parsing and planning its SQL (and
+    /// opening a connection runs its PRAGMAs) on every request; a pooled connection keeps both done.
+    /// </summary>
+    public PooledConnection Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryDequeue(out var pooled))
         {
-            // Wait for a competing writer instead of failing at once; WAL lets readers go on meanwhile.
-            command.CommandText = "PRAGMA busy_timeout = 5000;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            Interlocked.Decrement(ref _idleCount);
+            return pooled;
         }
 
-        return connection;
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Configure(connection);
+        return new PooledConnection(this, connection);
+    }
+
+    internal void Return(PooledConnection pooled)
+    {
+        // A connection left broken is not reused, and the pool keeps only a bounded number idle.
+        if (_disposed || pooled.Connection.State != System.Data.ConnectionState.Open)
+        {
+            pooled.Close();
+            return;
+        }
+
+        if (Interlocked.Increment(ref _idleCount) > _maxIdle)
+        {
+            Interlocked.Decrement(ref _idleCount);
+            pooled.Close();
+            return;
+        }
+
+        _idle.Enqueue(pooled);
+        if (_disposed)
+        {
+            Drain();
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Drain();
     }
 
     /// <summary>SQLITE_CONSTRAINT with the UNIQUE or PRIMARY KEY extended code.</summary>
     public static bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+
+    private void Drain()
+    {
+        while (_idle.TryDequeue(out var pooled))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            pooled.Close();
+        }
+    }
+
+    private static void Configure(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        // Wait for a competing writer instead of failing at once; WAL lets readers go on meanwhile.
+        command.CommandText = "PRAGMA busy_timeout = 5000;";
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>A rented open connection with its cache of compiled commands, one per SQL text (see <see cref="SqliteConnectionFactory.Rent"/>).</summary>
+public sealed class PooledConnection : IDisposable
+{
+    private const int MaxCommands = 64;
+    private readonly SqliteConnectionFactory _owner;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    internal PooledConnection(SqliteConnectionFactory owner, SqliteConnection connection)
+    {
+        _owner = owner;
+        Connection = connection;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The command for <paramref name="sql"/>, compiled on its first use on this connection, with no parameters yet.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            if (_commands.Count >= MaxCommands)
+            {
+                DisposeCommands();
+            }
+
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public void Dispose() => _owner.Return(this);
+
+    internal void Close()
+    {
+        DisposeCommands();
+        Connection.Dispose();
+    }
+
+    private void DisposeCommands()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
 }
