@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Versioning;
 using JsonApiInvites.Domain.Invitations;
@@ -5,7 +6,11 @@ using JsonApiInvites.Domain.Invitations;
 namespace JsonApiInvites.Api.Invitations;
 
 /// <summary>One attribute of <c>site_invitation</c> as a version shows it, with its OpenAPI schema type.</summary>
-public sealed record InvitationAttribute(string Name, Func<Invitation, DateTimeOffset, object?> Read, AttributeKind Kind);
+/// <param name="Write">Writes the attribute's value for an invitation at the request's clock reading.</param>
+public sealed record InvitationAttribute(string Name, Action<Utf8JsonWriter, Invitation, DateTimeOffset> Write, AttributeKind Kind)
+{
+    public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(Name);
+}
 
 /// <summary>The JSON shape of an attribute value, for the OpenAPI documents.</summary>
 public enum AttributeKind
@@ -42,12 +47,16 @@ public static class InvitationContracts
     public const string StatusFilter = "filter[status]";
     public const string EmailFilter = "filter[email]";
 
-    private static readonly InvitationAttribute Email = new("email", (i, _) => i.Email, AttributeKind.Email);
-    private static readonly InvitationAttribute Expired = new("expired", (i, now) => i.StatusAt(now) == InvitationStatus.Expired, AttributeKind.Boolean);
-    private static readonly InvitationAttribute Status = new("status", (i, now) => i.StatusAt(now).ToName(), AttributeKind.Status);
-    private static readonly InvitationAttribute CreatedAt = new("created_at", (i, _) => Rfc3339.Format(i.CreatedAt), AttributeKind.Timestamp);
-    private static readonly InvitationAttribute ExpiresAt = new("expires_at", (i, _) => Rfc3339.Format(i.ExpiresAt), AttributeKind.Timestamp);
-    private static readonly InvitationAttribute ResentAt = new("resent_at", (i, _) => Rfc3339.Format(i.ResentAt), AttributeKind.NullableTimestamp);
+    /// <summary>The status names, encoded once, indexed by <see cref="InvitationStatus"/>.</summary>
+    private static readonly JsonEncodedText[] StatusNames = [.. Enum.GetValues<InvitationStatus>().OrderBy(s => (int)s).Select(s => JsonEncodedText.Encode(s.ToName()))];
+
+    private static readonly InvitationAttribute Email = new("email", (w, i, _) => w.WriteStringValue(i.Email), AttributeKind.Email);
+    private static readonly InvitationAttribute Expired = new("expired", (w, i, now) => w.WriteBooleanValue(i.StatusAt(now) == InvitationStatus.Expired), AttributeKind.Boolean);
+    private static readonly InvitationAttribute Status = new("status", (w, i, now) => w.WriteStringValue(StatusNames[(int)i.StatusAt(now)]), AttributeKind.Status);
+    private static readonly InvitationAttribute CreatedAt = new("created_at", (w, i, _) => Rfc3339.WriteValue(w, i.CreatedAt), AttributeKind.Timestamp);
+    private static readonly InvitationAttribute ExpiresAt = new("expires_at", (w, i, _) => Rfc3339.WriteValue(w, i.ExpiresAt), AttributeKind.Timestamp);
+    private static readonly InvitationAttribute ResentAt = new("resent_at", WriteResentAt, AttributeKind.NullableTimestamp);
+
 
     private static readonly IReadOnlySet<InvitationStatus> AllStatuses = Enum.GetValues<InvitationStatus>().ToHashSet();
 
@@ -75,6 +84,18 @@ public static class InvitationContracts
     };
 
     public static IReadOnlyList<InvitationContract> All { get; } = [V20210604, V20221114, V20241015Beta];
+
+    private static void WriteResentAt(Utf8JsonWriter writer, Invitation invitation, DateTimeOffset now)
+    {
+        if (invitation.ResentAt is { } resentAt)
+        {
+            Rfc3339.WriteValue(writer, resentAt);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
 
     public static InvitationContract For(ApiVersionName served) =>
         All.FirstOrDefault(c => c.Version == served)

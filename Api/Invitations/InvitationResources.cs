@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Organizations;
 using JsonApiInvites.Api.Roles;
@@ -5,7 +6,11 @@ using JsonApiInvites.Domain.Invitations;
 
 namespace JsonApiInvites.Api.Invitations;
 
-/// <summary>Builds <c>site_invitation</c> resource objects for one request: its version's contract, clock reading and fieldsets.</summary>
+/// <summary>
+/// Builds <c>site_invitation</c> resource objects for one request: its version's contract, clock reading and fieldsets.
+/// A resource writes itself straight from the invitation to UTF-8 (a page of 100 is the hot path of the API): no
+/// member dictionaries, boxed values or link strings in between.
+/// </summary>
 public sealed class InvitationResources(InvitationContract contract, LinkBuilder links, DateTimeOffset now, Fieldsets fields)
 {
     public const string Type = "site_invitation";
@@ -18,56 +23,94 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
     public static string SelfPath(Guid organizationId, Guid invitationId) => $"{CollectionPath(organizationId)}/{invitationId:D}";
 
+    private const int GuidLength = 36;
+    private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
+    private static readonly ToOne Role = new(RoleRelationship, RoleResources.Type);
+    private static readonly ToOne Organization = new(OrganizationRelationship, OrganizationResources.Type);
+
     private readonly InvitationAttribute[] _shownAttributes = [.. contract.Attributes.Where(a => fields.Shows(Type, a.Name))];
     private readonly bool _showsRole = fields.Shows(Type, RoleRelationship);
     private readonly bool _showsOrganization = fields.Shows(Type, OrganizationRelationship);
-    private readonly Dictionary<Guid, ResourceIdentifier> _identifiers = [];
 
     public LinkBuilder Links => links;
 
-    public ResourceObject Build(Invitation invitation)
+    public IResource Build(Invitation invitation) => new Resource(this, invitation);
+
+    private void Write(Utf8JsonWriter writer, Invitation invitation)
     {
-        var attributes = new Dictionary<string, object?>(_shownAttributes.Length, StringComparer.Ordinal);
-        foreach (var attribute in _shownAttributes)
-        {
-            attributes[attribute.Name] = attribute.Read(invitation, now);
-        }
+        // "/orgs/{org}/invites/{id}": the resource's path, which every link of the resource starts with.
+        Span<byte> path = stackalloc byte[6 + GuidLength + 9 + GuidLength];
+        "/orgs/"u8.CopyTo(path);
+        invitation.OrganizationId.TryFormat(path[6..], out _, "D");
+        "/invites/"u8.CopyTo(path[(6 + GuidLength)..]);
+        invitation.Id.TryFormat(path[(6 + GuidLength + 9)..], out _, "D");
 
-        var self = SelfPath(invitation.OrganizationId, invitation.Id);
-        Dictionary<string, Relationship>? relationships = null;
-        if (_showsRole)
+        writer.WriteStartObject();
+        writer.WriteString(DocumentWriter.TypeName, TypeValue);
+        writer.WriteString(DocumentWriter.IdName, path[^GuidLength..]);
+        if (_shownAttributes.Length > 0)
         {
-            relationships = new Dictionary<string, Relationship>(2, StringComparer.Ordinal)
+            writer.WriteStartObject(DocumentWriter.AttributesName);
+            foreach (var attribute in _shownAttributes)
             {
-                [RoleRelationship] = links.ToOne(self, RoleRelationship, Identifier(invitation.RoleId, RoleResources.Type)),
-            };
+                writer.WritePropertyName(attribute.EncodedName);
+                attribute.Write(writer, invitation, now);
+            }
+
+            writer.WriteEndObject();
         }
 
-        if (_showsOrganization)
+        if (_showsRole || _showsOrganization)
         {
-            relationships ??= new Dictionary<string, Relationship>(1, StringComparer.Ordinal);
-            relationships[OrganizationRelationship] = links.ToOne(self, OrganizationRelationship, Identifier(invitation.OrganizationId, OrganizationResources.Type));
+            writer.WriteStartObject(DocumentWriter.RelationshipsName);
+            if (_showsRole)
+            {
+                Role.Write(writer, links, path, invitation.RoleId);
+            }
+
+            if (_showsOrganization)
+            {
+                Organization.Write(writer, links, path, invitation.OrganizationId);
+            }
+
+            writer.WriteEndObject();
         }
 
-        return new ResourceObject
-        {
-            Type = Type,
-            Id = invitation.Id.ToString("D"),
-            Attributes = attributes.Count > 0 ? attributes : null,
-            Relationships = relationships,
-            Links = new Links { Self = links.To(self) },
-        };
+        writer.WriteStartObject(DocumentWriter.LinksName);
+        links.Write(writer, DocumentWriter.SelfName, path);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
-    /// <summary>The identifiers of the few roles and the one organization a page refers to, made once per request.</summary>
-    private ResourceIdentifier Identifier(Guid id, string type)
+    private sealed class Resource(InvitationResources resources, Invitation invitation) : IResource
     {
-        if (!_identifiers.TryGetValue(id, out var identifier))
-        {
-            identifier = new ResourceIdentifier(type, id.ToString("D"));
-            _identifiers[id] = identifier;
-        }
+        public string SelfLink => resources.Links.To(SelfPath(invitation.OrganizationId, invitation.Id));
 
-        return identifier;
+        public void WriteTo(Utf8JsonWriter writer) => resources.Write(writer, invitation);
+    }
+
+    /// <summary>A to-one relationship of the invitation, its names and link tails encoded once.</summary>
+    private sealed class ToOne(string name, string type)
+    {
+        private readonly JsonEncodedText _name = JsonEncodedText.Encode(name);
+        private readonly JsonEncodedText _type = JsonEncodedText.Encode(type);
+        private readonly byte[] _selfTail = System.Text.Encoding.UTF8.GetBytes("/relationships/" + name);
+        private readonly byte[] _relatedTail = System.Text.Encoding.UTF8.GetBytes("/" + name);
+
+        public void Write(Utf8JsonWriter writer, LinkBuilder links, ReadOnlySpan<byte> ownerPath, Guid id)
+        {
+            writer.WriteStartObject(_name);
+            writer.WriteStartObject(DocumentWriter.LinksName);
+            links.Write(writer, DocumentWriter.SelfName, ownerPath, _selfTail);
+            links.Write(writer, DocumentWriter.RelatedName, ownerPath, _relatedTail);
+            writer.WriteEndObject();
+            writer.WriteStartObject(DocumentWriter.DataName);
+            writer.WriteString(DocumentWriter.TypeName, _type);
+            Span<byte> text = stackalloc byte[GuidLength];
+            id.TryFormat(text, out _, "D");
+            writer.WriteString(DocumentWriter.IdName, text);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
     }
 }

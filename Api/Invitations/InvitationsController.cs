@@ -54,8 +54,8 @@ public sealed class InvitationsController(
         {
             Data = resource,
             Included = await IncludedAsync(request, () => Task.FromResult<IReadOnlyList<Role>>([role])),
-            Links = new Links { Self = resource.Links.Self },
-        }, location: resource.Links.Self);
+            Links = new Links { Self = resource.SelfLink },
+        }, location: resource.SelfLink);
     }
 
     [HttpGet]
@@ -249,7 +249,7 @@ public sealed class InvitationsController(
     {
         var resource = request.Resources.Build(invitation);
         var included = await IncludedAsync(request, () => RolesOf(invitation.OrganizationId, [invitation], cancellationToken));
-        return new JsonApiResult(status, new Document { Data = resource, Included = included, Links = new Links { Self = self ?? resource.Links.Self } });
+        return new JsonApiResult(status, new Document { Data = resource, Included = included, Links = new Links { Self = self ?? resource.SelfLink } });
     }
 
     private async Task<Invitation> ChangeRoleAsync(Invitation invitation, Role role, CancellationToken cancellationToken)
@@ -315,7 +315,7 @@ public sealed class InvitationsController(
     }
 
     /// <summary><c>included</c>: null when not asked, else the distinct roles when <c>role</c> is asked (loaded only then).</summary>
-    private static async Task<List<ResourceObject>?> IncludedAsync(RequestContext request, Func<Task<IReadOnlyList<Role>>> roles) =>
+    private static async Task<List<IResource>?> IncludedAsync(RequestContext request, Func<Task<IReadOnlyList<Role>>> roles) =>
         request.Includes is null ? null
         : !request.Includes.Contains(InvitationResources.RoleRelationship) ? []
         : [.. (await roles()).DistinctBy(r => r.Id).Select(r => RoleResources.Build(r, request.Links, request.Fields))];

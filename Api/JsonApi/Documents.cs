@@ -19,19 +19,14 @@ public sealed class JsonApiObject
 
 public sealed record Links
 {
-    [JsonPropertyName("self"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Self { get; init; }
 
-    [JsonPropertyName("related"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Related { get; init; }
 
-    [JsonPropertyName("first"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? First { get; init; }
 
-    [JsonPropertyName("prev"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Prev { get; init; }
 
-    [JsonPropertyName("next"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Next { get; init; }
 }
 
@@ -41,51 +36,50 @@ public sealed record ResourceIdentifier(
 
 public sealed record Relationship
 {
-    [JsonPropertyName("links"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Links? Links { get; init; }
 
     /// <summary>Always written: null is the linkage of an empty to-one relationship.</summary>
-    [JsonPropertyName("data")]
     public ResourceIdentifier? Data { get; init; }
 }
 
-[JsonConverter(typeof(ResourceObjectConverter))]
-public sealed record ResourceObject
+/// <summary>A resource object (JSON:API 1.1 §7.2) that writes itself; see <see cref="DocumentWriter"/>.</summary>
+public interface IResource
 {
-    [JsonPropertyName("type")]
+    /// <summary>The resource's own link, e.g. for <c>Location</c> and the top-level <c>self</c> of a write.</summary>
+    string SelfLink { get; }
+
+    void WriteTo(Utf8JsonWriter writer);
+}
+
+/// <summary>A resource object built from its members; for the few resources of a document that are not on the hot path.</summary>
+public sealed record ResourceObject : IResource
+{
     public required string Type { get; init; }
 
-    [JsonPropertyName("id")]
     public required string Id { get; init; }
 
     /// <summary>Insertion order is the order the members are written in.</summary>
-    [JsonPropertyName("attributes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, object?>? Attributes { get; init; }
 
-    [JsonPropertyName("relationships"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, Relationship>? Relationships { get; init; }
 
-    [JsonPropertyName("links")]
     public required Links Links { get; init; }
 
-    [JsonIgnore]
+    public string SelfLink => Links.Self!;
+
     public ResourceIdentifier Identifier => new(Type, Id);
+
+    public void WriteTo(Utf8JsonWriter writer) => DocumentWriter.WriteResource(writer, this);
 }
 
-/// <summary>A top-level data document. <see cref="Data"/> is a resource, a list of resources, an identifier, or null.</summary>
+/// <summary>A top-level data document. <see cref="Data"/> is an <see cref="IResource"/>, a list of them, an identifier, or null.</summary>
 public sealed record Document
 {
-    [JsonPropertyName("jsonapi")]
-    public JsonApiObject JsonApi => JsonApiObject.V11;
-
-    [JsonPropertyName("data")]
     public required object? Data { get; init; }
 
     /// <summary>Present (even empty) exactly when the request asked for <c>include</c>.</summary>
-    [JsonPropertyName("included"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<ResourceObject>? Included { get; init; }
+    public IReadOnlyList<IResource>? Included { get; init; }
 
-    [JsonPropertyName("links")]
     public required Links Links { get; init; }
 }
 
@@ -110,4 +104,7 @@ public static class JsonApiSerializer
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>The same escaping for documents written by <see cref="DocumentWriter"/>.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 
 namespace JsonApiInvites.Api.JsonApi;
 
@@ -10,6 +12,7 @@ public sealed class LinkBuilder(string requestedVersion)
 {
     // Built once per request: every link of a document ends with it (a list of 100 invitations has 500 links).
     private readonly string _query = "?version=" + Uri.EscapeDataString(requestedVersion);
+    private byte[]? _queryUtf8;
 
     public string RequestedVersion => requestedVersion;
 
@@ -27,6 +30,23 @@ public sealed class LinkBuilder(string requestedVersion)
     public Document LinkageDocument(string ownerPath, string name, ResourceIdentifier data) =>
         new() { Data = data, Links = Relationship(ownerPath, name) };
 
+
+    /// <summary>Writes the link to <paramref name="path"/> followed by <paramref name="tail"/> as a string member, with no string in between.</summary>
+    public void Write(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> path, ReadOnlySpan<byte> tail = default)
+    {
+        var query = _queryUtf8 ??= Encoding.UTF8.GetBytes(_query);
+        var length = path.Length + tail.Length + query.Length;
+        byte[]? rented = null;
+        var link = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        path.CopyTo(link);
+        tail.CopyTo(link[path.Length..]);
+        query.CopyTo(link[(path.Length + tail.Length)..]);
+        writer.WriteString(name, link[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary><paramref name="path"/> with the given query parameters after <c>version</c>, in order; keys and values are percent-encoded.</summary>
     public string To(string path, IEnumerable<KeyValuePair<string, string>> parameters)
