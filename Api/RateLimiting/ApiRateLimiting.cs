@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using JsonApiInvites.Api.JsonApi;
@@ -16,25 +17,21 @@ public sealed class ApiRateLimitOptions
 /// <summary>
 /// A fixed-window limiter whose windows are aligned to the clock (every <c>window</c> seconds since the Unix epoch),
 /// so every partition resets at the same, predictable instant that <c>X-RateLimit-Reset</c> reports, and tests can
-/// move through windows with the frozen <see cref="TimeProvider"/>.
+/// move through windows with the frozen <see cref="TimeProvider"/>. Lock-free: the window and the permits used in it
+/// are one 64-bit word, updated by compare-and-swap (every request of a token goes through the same limiter).
 /// </summary>
 public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, TimeProvider clock) : RateLimiter
 {
-    private readonly Lock _gate = new();
-    private long _windowIndex = -1;
-    private int _used;
-    private long _lastUsedTicks = clock.GetTimestamp();
+    private static readonly RateLimitLease Acquired = new Lease(true, null);
+    private readonly long _windowMilliseconds = (long)window.TotalMilliseconds;
+    private long _state = Pack(-1, 0);
+    private long _lastUsedMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public override TimeSpan? IdleDuration => _used == 0 || CurrentWindow() != _windowIndex ? clock.GetElapsedTime(_lastUsedTicks) : null;
+    public override TimeSpan? IdleDuration =>
+        Used() == 0 ? TimeSpan.FromMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds() - Volatile.Read(ref _lastUsedMilliseconds)) : null;
 
-    public override RateLimiterStatistics? GetStatistics()
-    {
-        lock (_gate)
-        {
-            Roll();
-            return new RateLimiterStatistics { CurrentAvailablePermits = permitLimit - _used, CurrentQueuedCount = 0 };
-        }
-    }
+    public override RateLimiterStatistics? GetStatistics() =>
+        new() { CurrentAvailablePermits = permitLimit - Used(), CurrentQueuedCount = 0 };
 
     /// <summary>When the current window ends.</summary>
     public static DateTimeOffset WindowEnd(DateTimeOffset now, TimeSpan window)
@@ -45,34 +42,41 @@ public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, T
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
-        lock (_gate)
+        var now = clock.GetUtcNow();
+        var current = now.ToUnixTimeMilliseconds() / _windowMilliseconds;
+        while (true)
         {
-            Roll();
-            _lastUsedTicks = clock.GetTimestamp();
-            if (_used + permitCount > permitLimit)
+            var state = Volatile.Read(ref _state);
+            var used = WindowOf(state) == current ? UsedOf(state) : 0;
+            if (used + (long)permitCount > permitLimit)
             {
-                return new Lease(false, WindowEnd(clock.GetUtcNow(), window) - clock.GetUtcNow());
+                return new Lease(false, WindowEnd(now, window) - now);
             }
 
-            _used += permitCount;
-            return new Lease(true, null);
+            if (Interlocked.CompareExchange(ref _state, Pack(current, used + permitCount), state) == state)
+            {
+                Volatile.Write(ref _lastUsedMilliseconds, now.ToUnixTimeMilliseconds());
+                return Acquired;
+            }
         }
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
-    private long CurrentWindow() => clock.GetUtcNow().ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
-
-    private void Roll()
+    /// <summary>Permits used in the current window (none when the last use was in an earlier one).</summary>
+    private int Used()
     {
-        var current = CurrentWindow();
-        if (current != _windowIndex)
-        {
-            _windowIndex = current;
-            _used = 0;
-        }
+        var state = Volatile.Read(ref _state);
+        return WindowOf(state) == clock.GetUtcNow().ToUnixTimeMilliseconds() / _windowMilliseconds ? UsedOf(state) : 0;
     }
+
+    // Window index (windows since the epoch: fits 32 bits for any window of a second or more) and permits used.
+    private static long Pack(long windowIndex, int used) => (windowIndex << 32) | (uint)used;
+
+    private static long WindowOf(long state) => state >> 32;
+
+    private static int UsedOf(long state) => (int)(uint)state;
 
     private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
     {
@@ -84,6 +88,58 @@ public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, T
         {
             metadata = retryAfter;
             return retryAfter is not null && metadataName == MetadataName.RetryAfter.Name;
+        }
+    }
+}
+
+/// <summary>
+/// One <see cref="AlignedWindowRateLimiter"/> per partition (<see cref="ApiRateLimiting.PartitionKey"/>), found without
+/// a lock (the framework's <c>PartitionedRateLimiter.Create</c> takes one process-wide lock on every acquire and every
+/// statistics read) and remembered on the request, which asks twice: to acquire, then for the remaining-permits header.
+/// Partitions idle for a whole window are swept, so one-off client addresses do not accumulate.
+/// </summary>
+public sealed class ApiPartitionedRateLimiter(int permitLimit, TimeSpan window, TimeProvider clock) : PartitionedRateLimiter<HttpContext>
+{
+    private readonly ConcurrentDictionary<string, AlignedWindowRateLimiter> _partitions = new(StringComparer.Ordinal);
+    private long _nextSweepMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public int PartitionCount => _partitions.Count;
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => Partition(resource).GetStatistics();
+
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => Partition(resource).AttemptAcquire(permitCount);
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+        Partition(resource).AcquireAsync(permitCount, cancellationToken);
+
+    private AlignedWindowRateLimiter Partition(HttpContext context)
+    {
+        if (context.Features.Get<AlignedWindowRateLimiter>() is { } known)
+        {
+            return known;
+        }
+
+        SweepWhenDue();
+        var limiter = _partitions.GetOrAdd(ApiRateLimiting.PartitionKey(context), _ => new AlignedWindowRateLimiter(permitLimit, window, clock));
+        context.Features.Set(limiter);
+        return limiter;
+    }
+
+    private void SweepWhenDue()
+    {
+        var due = Interlocked.Read(ref _nextSweepMilliseconds);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (now < due || Interlocked.CompareExchange(ref _nextSweepMilliseconds, now + (long)window.TotalMilliseconds, due) != due)
+        {
+            return;
+        }
+
+        foreach (var (key, limiter) in _partitions)
+        {
+            if (limiter.IdleDuration is { } idle && idle >= window)
+            {
+                _partitions.TryRemove(KeyValuePair.Create(key, limiter));
+            }
         }
     }
 }
@@ -117,9 +173,9 @@ public static class ApiRateLimiting
 
             var clock = provider.GetRequiredService<TimeProvider>();
             var window = TimeSpan.FromSeconds(options.WindowSeconds);
-            return PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                RateLimitPartition.Get(PartitionKey(context), _ => new AlignedWindowRateLimiter(options.PermitLimit, window, clock)));
+            return new ApiPartitionedRateLimiter(options.PermitLimit, window, clock);
         });
+        services.AddSingleton<PartitionedRateLimiter<HttpContext>>(provider => provider.GetRequiredService<ApiPartitionedRateLimiter>());
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((options, provider) =>
         {
