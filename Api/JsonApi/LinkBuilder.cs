@@ -31,22 +31,35 @@ public sealed class LinkBuilder(string requestedVersion)
         new() { Data = data, Links = Relationship(ownerPath, name) };
 
 
-    /// <summary>Writes the link to <paramref name="path"/> followed by <paramref name="tail"/> as a string member, with no string in between.</summary>
+    /// <summary>
+    /// Writes the link to <paramref name="path"/> followed by <paramref name="tail"/> as a string member, with no string
+    /// in between. The caller's path and tail are ASCII path characters (ids, fixed segments) and the query is
+    /// percent-encoded, so the text needs no JSON escaping and is written raw, quotes included, unchecked.
+    /// </summary>
     public void Write(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> path, ReadOnlySpan<byte> tail = default)
     {
+        System.Diagnostics.Debug.Assert(NeedsNoEscaping(path) && NeedsNoEscaping(tail), "A link written raw must be plain ASCII path text.");
         var query = _queryUtf8 ??= Encoding.UTF8.GetBytes(_query);
-        var length = path.Length + tail.Length + query.Length;
+        var length = path.Length + tail.Length + query.Length + 2;
         byte[]? rented = null;
         var link = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        path.CopyTo(link);
-        tail.CopyTo(link[path.Length..]);
-        query.CopyTo(link[(path.Length + tail.Length)..]);
-        writer.WriteString(name, link[..length]);
+        link[0] = (byte)'"';
+        path.CopyTo(link[1..]);
+        tail.CopyTo(link[(1 + path.Length)..]);
+        query.CopyTo(link[(1 + path.Length + tail.Length)..]);
+        link[length - 1] = (byte)'"';
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(link[..length], skipInputValidation: true);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    private static bool NeedsNoEscaping(ReadOnlySpan<byte> text) => !text.ContainsAnyExcept(SafeLinkBytes);
+
+    private static readonly SearchValues<byte> SafeLinkBytes =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/%"u8);
 
     /// <summary><paramref name="path"/> with the given query parameters after <c>version</c>, in order; keys and values are percent-encoded.</summary>
     public string To(string path, IEnumerable<KeyValuePair<string, string>> parameters)
