@@ -26,6 +26,11 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
 
         var resolved = ResolveCached(context.Request.Query[QueryParameter]);
         context.Features.Set(resolved.Version);
+
+        // Asp.Versioning would otherwise read (ResolvedApiVersionReader) and parse the served version again per request.
+        var feature = context.ApiVersioningFeature;
+        feature.RawRequestedApiVersions = resolved.Served;
+        feature.RequestedApiVersion = resolved.ServedVersion;
         foreach (var (name, value) in resolved.Headers)
         {
             context.Response.Headers[name] = value;
@@ -43,7 +48,12 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
         }
     }
 
-    private sealed record Resolved(ApiVersionContext Version, KeyValuePair<string, string>[] Headers);
+    private sealed record Resolved(ApiVersionContext Version, KeyValuePair<string, string>[] Headers)
+    {
+        public string[] Served { get; } = [Version.Served.ToString()];
+
+        public Asp.Versioning.ApiVersion ServedVersion { get; } = DatedApiVersionParser.ToApiVersion(Version.Served);
+    }
 
     // Clients send the same few version strings all day: resolve each once per UTC day (errors are not cached).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), Resolved> _cache = new();
