@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using JsonApiInvites.Domain.Organizations;
 using Microsoft.Data.Sqlite;
@@ -7,6 +8,8 @@ namespace JsonApiInvites.Persistence;
 public sealed class OrganizationRepository(SqliteConnectionFactory connections, TimeProvider clock) : IOrganizationRepository
 {
     private const int MaxSlugAttempts = 100;
+    private const int MaxCachedOrganizations = 10_000;
+    private readonly ConcurrentDictionary<Guid, Task<IReadOnlyList<Role>>> _roles = new();
 
     public async Task<Organization> CreateAsync(string name, IReadOnlyList<Role> roles, Guid id, CancellationToken cancellationToken)
     {
@@ -41,8 +44,19 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
         }
     }
 
+    /// <remarks>
+    /// Roles are written once, with their organization and in its transaction (<see cref="CreateAsync"/>), and never
+    /// change: an organization's roles, once read, are kept in memory, which spares a list with <c>include=role</c>
+    /// and every create a query. An empty read is not kept: the organization may yet be created (by the CLI, another
+    /// process).
+    /// </remarks>
     public Task<IReadOnlyList<Role>> GetRolesAsync(Guid organizationId, CancellationToken cancellationToken)
     {
+        if (_roles.TryGetValue(organizationId, out var cached))
+        {
+            return cached;
+        }
+
         using var connection = connections.Rent();
         var command = connection.Command(
             $"{SelectRoles} WHERE organization_id = @OrganizationId ORDER BY CASE key WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'collaborator' THEN 2 WHEN 'viewer' THEN 3 ELSE 4 END, id");
@@ -54,18 +68,22 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
             roles.Add(ReadRole(reader));
         }
 
-        return Task.FromResult<IReadOnlyList<Role>>(roles);
+        var result = Task.FromResult<IReadOnlyList<Role>>(roles);
+        if (roles.Count > 0)
+        {
+            if (_roles.Count >= MaxCachedOrganizations)
+            {
+                _roles.Clear();
+            }
+
+            _roles[organizationId] = result;
+        }
+
+        return result;
     }
 
-    public Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken)
-    {
-        using var connection = connections.Rent();
-        var command = connection.Command($"{SelectRoles} WHERE organization_id = @OrganizationId AND id = @Id");
-        command.Parameters.AddWithValue("@OrganizationId", Columns.Id(organizationId));
-        command.Parameters.AddWithValue("@Id", Columns.Id(roleId));
-        using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? ReadRole(reader) : null);
-    }
+    public async Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken) =>
+        (await GetRolesAsync(organizationId, cancellationToken)).FirstOrDefault(r => r.Id == roleId);
 
     public async Task<Organization?> FindAsync(Guid organizationId, CancellationToken cancellationToken)
     {
