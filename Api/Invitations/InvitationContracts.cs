@@ -57,7 +57,6 @@ public static class InvitationContracts
     private static readonly InvitationAttribute ExpiresAt = new("expires_at", (w, i, _) => Rfc3339.WriteValue(w, i.ExpiresAt), AttributeKind.Timestamp);
     private static readonly InvitationAttribute ResentAt = new("resent_at", WriteResentAt, AttributeKind.NullableTimestamp);
 
-
     private static readonly IReadOnlySet<InvitationStatus> AllStatuses = Enum.GetValues<InvitationStatus>().ToHashSet();
 
     /// <summary>The first version: email and an expired flag; lists show only invites still waiting (pending or expired).</summary>

@@ -24,6 +24,7 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     public static string SelfPath(Guid organizationId, Guid invitationId) => $"{CollectionPath(organizationId)}/{invitationId:D}";
 
     private const int GuidLength = 36;
+    private const int PathLength = 6 + GuidLength + 9 + GuidLength;
     private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
     private static readonly ToOne Role = new(RoleRelationship, RoleResources.Type);
     private static readonly ToOne Organization = new(OrganizationRelationship, OrganizationResources.Type);
@@ -38,12 +39,10 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
     private void Write(Utf8JsonWriter writer, Invitation invitation)
     {
-        // "/orgs/{org}/invites/{id}": the resource's path, which every link of the resource starts with.
-        Span<byte> path = stackalloc byte[6 + GuidLength + 9 + GuidLength];
-        "/orgs/"u8.CopyTo(path);
-        invitation.OrganizationId.TryFormat(path[6..], out _, "D");
-        "/invites/"u8.CopyTo(path[(6 + GuidLength)..]);
-        invitation.Id.TryFormat(path[(6 + GuidLength + 9)..], out _, "D");
+        // The resource's path (as SelfPath, in UTF-8), which every link of the resource starts with; it ends with the id.
+        Span<byte> buffer = stackalloc byte[PathLength];
+        System.Text.Unicode.Utf8.TryWrite(buffer, $"/orgs/{invitation.OrganizationId:D}/invites/{invitation.Id:D}", out var length);
+        ReadOnlySpan<byte> path = buffer[..length];
 
         writer.WriteStartObject();
         writer.WriteString(DocumentWriter.TypeName, TypeValue);

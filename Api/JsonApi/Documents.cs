@@ -106,5 +106,5 @@ public static class JsonApiSerializer
     };
 
     /// <summary>The same escaping for documents written by <see cref="DocumentWriter"/>.</summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Options.Encoder };
 }

@@ -23,7 +23,6 @@ public sealed class ApiRateLimitOptions
 public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, TimeProvider clock) : RateLimiter
 {
     private static readonly RateLimitLease Acquired = new Lease(true, null);
-    private readonly long _windowMilliseconds = (long)window.TotalMilliseconds;
     private long _state = Pack(-1, 0);
     private long _lastUsedMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -34,16 +33,16 @@ public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, T
         new() { CurrentAvailablePermits = permitLimit - Used(), CurrentQueuedCount = 0 };
 
     /// <summary>When the current window ends.</summary>
-    public static DateTimeOffset WindowEnd(DateTimeOffset now, TimeSpan window)
-    {
-        var index = now.ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
-        return DateTimeOffset.FromUnixTimeMilliseconds((index + 1) * (long)window.TotalMilliseconds);
-    }
+    public static DateTimeOffset WindowEnd(DateTimeOffset now, TimeSpan window) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((WindowIndex(now, window) + 1) * (long)window.TotalMilliseconds);
+
+    /// <summary>Windows since the Unix epoch: fits 32 bits for any window of a second or more.</summary>
+    private static long WindowIndex(DateTimeOffset now, TimeSpan window) => now.ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         var now = clock.GetUtcNow();
-        var current = now.ToUnixTimeMilliseconds() / _windowMilliseconds;
+        var current = WindowIndex(now, window);
         while (true)
         {
             var state = Volatile.Read(ref _state);
@@ -68,10 +67,10 @@ public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, T
     private int Used()
     {
         var state = Volatile.Read(ref _state);
-        return WindowOf(state) == clock.GetUtcNow().ToUnixTimeMilliseconds() / _windowMilliseconds ? UsedOf(state) : 0;
+        return WindowOf(state) == WindowIndex(clock.GetUtcNow(), window) ? UsedOf(state) : 0;
     }
 
-    // Window index (windows since the epoch: fits 32 bits for any window of a second or more) and permits used.
+    // The window index (see WindowIndex) and the permits used in it.
     private static long Pack(long windowIndex, int used) => (windowIndex << 32) | (uint)used;
 
     private static long WindowOf(long state) => state >> 32;
