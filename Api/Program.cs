@@ -1,17 +1,18 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.Cli;
-using JsonApiInvites.Api.Database;
 using JsonApiInvites.Api.Email;
+using JsonApiInvites.Api.Health;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.OpenApi;
 using JsonApiInvites.Api.RateLimiting;
 using JsonApiInvites.Api.Versioning;
+using JsonApiInvites.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddInvitesDatabase();
+builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddJsonApi();
 builder.Services.AddDatedApiVersioning();
 builder.Services.AddTokenAuth();
@@ -25,13 +26,20 @@ if (ManagementCli.IsCommand(args))
     return await ManagementCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
+// The schema is migrated before the server listens; a database it cannot open stops it with one line.
+if (await DatabaseStartup.PrepareAsync(app.Services, CancellationToken.None) is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return 1;
+}
+
 app.UseMiddleware<HeadRequestMiddleware>();
 app.UseJsonApiErrors();
 app.UseApiRateLimiting();
 app.UseMiddleware<ContentNegotiationMiddleware>();
 app.UseMiddleware<ApiVersionMiddleware>();
 app.UseRouting();
-app.MapHealthz();
+app.MapHealth();
 app.MapOpenApiDocuments();
 app.MapControllers();
 await app.RunAsync();

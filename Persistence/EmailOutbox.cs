@@ -4,24 +4,24 @@ using JsonApiInvites.Domain.Email;
 
 namespace JsonApiInvites.Persistence;
 
-public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOutbox
+public sealed class EmailOutbox(Database db) : IEmailOutbox
 {
     /// <summary>Queues an email inside the caller's transaction, so it exists exactly when the change that causes it does.</summary>
-    internal static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
+    internal static Task EnqueueAsync(Database db, DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
             VALUES (@Id, @InvitationId, @Kind, @Now, @Now)
             """,
-            new { Id = Columns.Id(Guid.NewGuid()), InvitationId = Columns.Id(invitationId), Kind = KindName(kind), Now = Columns.Time(now) },
+            new { Id = db.Param(Guid.NewGuid()), InvitationId = db.Param(invitationId), Kind = KindName(kind), Now = db.Param(now) },
             transaction,
             cancellationToken: cancellationToken));
 
     public async Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { Now = Columns.Time(now), Until = Columns.Time(now + lease), Limit = limit };
+        var parameters = new { Now = db.Param(now), Until = db.Param(now + lease), Limit = limit };
 
         // An invitation cancelled or accepted before its email went out needs no email any more.
         await connection.ExecuteAsync(new CommandDefinition(
@@ -33,46 +33,74 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
             parameters,
             transaction,
             cancellationToken: cancellationToken));
-        var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
-            """
+        // Several dispatchers (servers) may claim at once: each row goes to one of them (SKIP LOCKED where the
+        // database has it; SQLite has one writer).
+        var claimed = new List<object>();
+        await using (var rows = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"""
             UPDATE email_outbox SET locked_until = @Until
             WHERE id IN (
                 SELECT id FROM email_outbox
                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
                   AND (locked_until IS NULL OR locked_until <= @Now)
                 ORDER BY next_attempt_at, id
-                LIMIT @Limit)
+                LIMIT @Limit{db.SkipLockedSql})
             RETURNING id
             """,
             parameters,
             transaction,
-            cancellationToken: cancellationToken))).ToList();
+            cancellationToken: cancellationToken)))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                claimed.Add(rows.GetValue(0));
+            }
+        }
 
         // What this claim took, with what the emails need, in one query.
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            """
-            SELECT e.id AS Id, e.kind AS Kind, e.attempts AS Attempts, e.invitation_id AS InvitationId,
-                   i.email AS Email, o.name AS OrganizationName, r.name AS RoleName, i.expires_at AS ExpiresAt
+        var emails = new List<OutboxEmail>(claimed.Count);
+        if (claimed.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return emails;
+        }
+
+        // One parameter per claimed id (at most a batch): the same SQL on every provider.
+        var names = claimed.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var ids = new DynamicParameters();
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            ids.Add(names[i], claimed[i]);
+        }
+
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"""
+            SELECT e.id, e.kind, e.attempts, e.invitation_id, i.email, o.name, r.name, i.expires_at
             FROM email_outbox e
             JOIN invitations i ON i.id = e.invitation_id
             JOIN organizations o ON o.id = i.organization_id
             JOIN roles r ON r.id = i.role_id
-            WHERE e.id IN @Claimed
+            WHERE e.id IN ({string.Join(", ", names)})
             ORDER BY e.next_attempt_at, e.id
             """,
-            new { Claimed = claimed },
+            ids,
             transaction,
-            cancellationToken: cancellationToken));
-        var emails = rows.Select(row => new OutboxEmail(
-            Guid.Parse(row.Id),
-            now + lease,
-            row.Kind == "resend" ? EmailKind.Resend : EmailKind.Invitation,
-            (int)row.Attempts,
-            Guid.Parse(row.InvitationId),
-            row.Email,
-            row.OrganizationName,
-            row.RoleName,
-            Columns.Time(row.ExpiresAt))).ToList();
+            cancellationToken: cancellationToken)))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                emails.Add(new OutboxEmail(
+                    db.GetId(reader, 0),
+                    now + lease,
+                    reader.GetString(1) == "resend" ? EmailKind.Resend : EmailKind.Invitation,
+                    Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
+                    db.GetId(reader, 3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    db.GetTime(reader, 7)));
+            }
+        }
 
         await transaction.CommitAsync(cancellationToken);
         return emails;
@@ -80,18 +108,18 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
 
     public async Task SetTokenHashAsync(OutboxEmail email, string tokenHash, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE email_outbox SET token_hash = @Hash WHERE id = @Id AND locked_until = @Lease",
-            new { Id = Columns.Id(email.Id), Hash = tokenHash, Lease = Columns.Time(email.LeasedUntil) },
+            new { Id = db.Param(email.Id), Hash = tokenHash, Lease = db.Param(email.LeasedUntil) },
             cancellationToken: cancellationToken));
     }
 
     public async Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { Id = Columns.Id(email.Id), Now = Columns.Time(now), Lease = Columns.Time(email.LeasedUntil) };
+        var parameters = new { Id = db.Param(email.Id), Now = db.Param(now), Lease = db.Param(email.LeasedUntil) };
         var sent = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, last_error = NULL
@@ -118,29 +146,20 @@ public sealed class EmailOutbox(SqliteConnectionFactory connections) : IEmailOut
 
     public async Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE email_outbox
-            SET attempts = attempts + 1, locked_until = NULL, last_error = @Error,
-                next_attempt_at = COALESCE(@RetryAt, next_attempt_at), failed_at = CASE WHEN @RetryAt IS NULL THEN @Now END
-            WHERE id = @Id AND locked_until = @Lease
-            """,
-            new { Id = Columns.Id(email.Id), Now = Columns.Time(now), Error = error, RetryAt = Columns.Time(retryAt), Lease = Columns.Time(email.LeasedUntil) },
+            retryAt is null
+                ? """
+                  UPDATE email_outbox SET attempts = attempts + 1, locked_until = NULL, last_error = @Error, failed_at = @Now
+                  WHERE id = @Id AND locked_until = @Lease
+                  """
+                : """
+                  UPDATE email_outbox SET attempts = attempts + 1, locked_until = NULL, last_error = @Error, next_attempt_at = @RetryAt
+                  WHERE id = @Id AND locked_until = @Lease
+                  """,
+            new { Id = db.Param(email.Id), Now = db.Param(now), Error = error, RetryAt = db.Param(retryAt), Lease = db.Param(email.LeasedUntil) },
             cancellationToken: cancellationToken));
     }
 
     private static string KindName(EmailKind kind) => kind == EmailKind.Resend ? "resend" : "invitation";
-
-    private sealed class Row
-    {
-        public required string Id { get; init; }
-        public required string Kind { get; init; }
-        public required long Attempts { get; init; }
-        public required string InvitationId { get; init; }
-        public required string Email { get; init; }
-        public required string OrganizationName { get; init; }
-        public required string RoleName { get; init; }
-        public required long ExpiresAt { get; init; }
-    }
 }

@@ -1,11 +1,10 @@
 using System.Data.Common;
 using Dapper;
 using JsonApiInvites.Domain.Invitations;
-using Microsoft.Data.Sqlite;
 
 namespace JsonApiInvites.Persistence;
 
-public sealed class InvitationRepository(SqliteConnectionFactory connections, WriteBatcher writes) : IInvitationRepository
+public sealed class InvitationRepository(Database db) : IInvitationRepository
 {
     private const string SelectColumns =
         """
@@ -19,10 +18,10 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         var stored = invitation;
         try
         {
-            // Group-committed with concurrent creates (see WriteBatcher): durable when this returns.
-            await writes.RunAsync(async (connection, transaction, token) => stored = await InsertAsync(connection, transaction, invitation, emailKey, sendEmail, token), cancellationToken);
+            // The provider's write path (SQLite: group-committed with concurrent creates): durable when this returns.
+            await db.WriteAsync(async (connection, transaction, token) => stored = await InsertAsync(connection, transaction, invitation, emailKey, sendEmail, token), cancellationToken);
         }
-        catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
+        catch (DbException exception) when (db.IsUniqueViolation(exception))
         {
             throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
         }
@@ -30,18 +29,24 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         return stored;
     }
 
-    private static async Task<Invitation> InsertAsync(DbConnection connection, DbTransaction transaction, Invitation requested, string emailKey, bool sendEmail, CancellationToken cancellationToken)
+    private async Task<Invitation> InsertAsync(DbConnection connection, DbTransaction transaction, Invitation requested, string emailKey, bool sendEmail, CancellationToken cancellationToken)
     {
         // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot that a
-        // slower create fills later (SPEC §6). Writes are serialized here, so: at least 1 ms after the newest invite.
-        var newest = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+        // slower create fills later (SPEC §6). Creates of one organization are serialized here (SQLite has one writer;
+        // other databases lock the organization until commit), so: at least 1 ms after the newest invite.
+        var organizationId = db.Param(requested.OrganizationId);
+        if (db.LockOrganizationForCreateSql is { } lockSql)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(lockSql, new { OrganizationId = organizationId }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var newest = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
             "SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId",
-            new { OrganizationId = Columns.Id(requested.OrganizationId) },
+            new { OrganizationId = organizationId },
             transaction,
             cancellationToken: cancellationToken));
-        var shift = newest is { } last && last >= Columns.Time(requested.CreatedAt)
-            ? TimeSpan.FromMilliseconds(last + 1 - Columns.Time(requested.CreatedAt))
-            : TimeSpan.Zero;
+        var created = DateTimeOffset.FromUnixTimeMilliseconds(requested.CreatedAt.ToUnixTimeMilliseconds());
+        var shift = newest is null or DBNull || db.ToTime(newest) < created ? TimeSpan.Zero : db.ToTime(newest).AddMilliseconds(1) - created;
         var invitation = requested with { CreatedAt = requested.CreatedAt + shift, ExpiresAt = requested.ExpiresAt + shift };
 
         // An expired pending invite must not block a new one; the unique index only covers state = 'pending'.
@@ -50,7 +55,7 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
             UPDATE invitations SET state = 'expired'
             WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @Now
             """,
-            new { OrganizationId = Columns.Id(invitation.OrganizationId), EmailKey = emailKey, Now = Columns.Time(invitation.CreatedAt) },
+            new { OrganizationId = organizationId, EmailKey = emailKey, Now = db.Param(invitation.CreatedAt) },
             transaction,
             cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
@@ -60,37 +65,37 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
             """,
             new
             {
-                Id = Columns.Id(invitation.Id),
-                OrganizationId = Columns.Id(invitation.OrganizationId),
+                Id = db.Param(invitation.Id),
+                OrganizationId = organizationId,
                 invitation.Email,
                 EmailKey = emailKey,
-                RoleId = Columns.Id(invitation.RoleId),
+                RoleId = db.Param(invitation.RoleId),
                 State = StateName(invitation.State),
-                CreatedAt = Columns.Time(invitation.CreatedAt),
-                ExpiresAt = Columns.Time(invitation.ExpiresAt),
-                ResentAt = Columns.Time(invitation.ResentAt),
+                CreatedAt = db.Param(invitation.CreatedAt),
+                ExpiresAt = db.Param(invitation.ExpiresAt),
+                ResentAt = db.Param(invitation.ResentAt),
             },
             transaction,
             cancellationToken: cancellationToken));
         if (sendEmail)
         {
-            await EmailOutbox.EnqueueAsync(connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt, cancellationToken);
+            await EmailOutbox.EnqueueAsync(db, connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt, cancellationToken);
         }
 
         return invitation;
     }
 
-    public Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
+    public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(organizationId, filter);
-        parameters.Add(("@Id", Columns.Id(invitationId)));
-        using var connection = connections.Rent();
-        var command = Bind(connection.Command($"{SelectColumns} WHERE {where} AND id = @Id"), parameters);
-        using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? Read(reader, organizationId) : null);
+        parameters.Add(("@Id", db.Param(invitationId)));
+        await using var session = await db.ReadAsync(cancellationToken);
+        var command = Bind(session.Command($"{SelectColumns} WHERE {where} AND id = @Id"), parameters);
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader, organizationId) : null;
     }
 
-    public Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken)
+    public async Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(organizationId, filter);
         parameters.Add(("@Take", page.Limit + 1));
@@ -98,19 +103,19 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         var cursor = page.EndingBefore ?? page.StartingAfter;
         if (cursor is { } c)
         {
-            parameters.Add(("@CursorTime", Columns.Time(c.CreatedAt)));
-            parameters.Add(("@CursorId", Columns.Id(c.Id)));
+            parameters.Add(("@CursorTime", db.Param(c.CreatedAt)));
+            parameters.Add(("@CursorId", db.Param(c.Id)));
         }
 
         var seek = cursor is null ? string.Empty : backward ? " AND (created_at, id) < (@CursorTime, @CursorId)" : " AND (created_at, id) > (@CursorTime, @CursorId)";
         var order = backward ? "created_at DESC, id DESC" : "created_at, id";
 
-        using var connection = connections.Rent();
+        await using var session = await db.ReadAsync(cancellationToken);
         var items = new List<Invitation>(page.Limit + 1);
-        var command = Bind(connection.Command($"{SelectColumns} WHERE {where}{seek} ORDER BY {order} LIMIT @Take"), parameters);
-        using (var reader = command.ExecuteReader())
+        var command = Bind(session.Command($"{SelectColumns} WHERE {where}{seek} ORDER BY {order} LIMIT @Take"), parameters);
+        await using (var reader = await session.ExecuteReaderAsync(command, cancellationToken))
         {
-            while (reader.Read())
+            while (await reader.ReadAsync(cancellationToken))
             {
                 items.Add(Read(reader, organizationId));
             }
@@ -132,30 +137,31 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         if (cursor is not null)
         {
             var opposite = backward ? "(created_at, id) >= (@CursorTime, @CursorId)" : "(created_at, id) <= (@CursorTime, @CursorId)";
-            beyondCursor = (long)Bind(connection.Command($"SELECT EXISTS (SELECT 1 FROM invitations WHERE {where} AND {opposite})"), parameters).ExecuteScalar()! != 0;
+            var exists = Bind(session.Command($"SELECT 1 FROM invitations WHERE {where} AND {opposite} LIMIT 1"), parameters);
+            await using var reader = await session.ExecuteReaderAsync(exists, cancellationToken);
+            beyondCursor = await reader.ReadAsync(cancellationToken);
         }
 
-        var result = backward
+        return backward
             ? new InvitationPage(items, HasPrevious: more, HasNext: beyondCursor)
             : new InvitationPage(items, HasPrevious: beyondCursor, HasNext: more);
-        return Task.FromResult(result);
     }
 
     public async Task<bool> ChangeRoleAsync(Guid organizationId, Guid invitationId, Guid roleId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE invitations SET role_id = @RoleId
             WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
             """,
-            new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(invitationId), RoleId = Columns.Id(roleId) },
+            new { OrganizationId = db.Param(organizationId), Id = db.Param(invitationId), RoleId = db.Param(roleId) },
             cancellationToken: cancellationToken)) > 0;
     }
 
     public async Task<bool> ResendAsync(Invitation resent, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int rows;
         try
@@ -167,15 +173,15 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
                 """,
                 new
                 {
-                    OrganizationId = Columns.Id(resent.OrganizationId),
-                    Id = Columns.Id(resent.Id),
-                    ExpiresAt = Columns.Time(resent.ExpiresAt),
-                    ResentAt = Columns.Time(resent.ResentAt),
+                    OrganizationId = db.Param(resent.OrganizationId),
+                    Id = db.Param(resent.Id),
+                    ExpiresAt = db.Param(resent.ExpiresAt),
+                    ResentAt = db.Param(resent.ResentAt),
                 },
                 transaction,
                 cancellationToken: cancellationToken));
         }
-        catch (DbException exception) when (SqliteConnectionFactory.IsUniqueViolation(exception))
+        catch (DbException exception) when (db.IsUniqueViolation(exception))
         {
             throw new InvitationAlreadyExistsException($"Another pending invitation for {resent.Email} exists in this organization.");
         }
@@ -185,32 +191,32 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
             return false;
         }
 
-        await EmailOutbox.EnqueueAsync(connection, transaction, resent.Id, Domain.Email.EmailKind.Resend, resent.ResentAt ?? resent.CreatedAt, cancellationToken);
+        await EmailOutbox.EnqueueAsync(db, connection, transaction, resent.Id, Domain.Email.EmailKind.Resend, resent.ResentAt ?? resent.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     public async Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE invitations SET state = 'cancelled', cancelled_at = @Now
             WHERE organization_id = @OrganizationId AND id = @Id AND state IN ('pending', 'expired')
             """,
-            new { OrganizationId = Columns.Id(organizationId), Id = Columns.Id(invitationId), Now = Columns.Time(now) },
+            new { OrganizationId = db.Param(organizationId), Id = db.Param(invitationId), Now = db.Param(now) },
             cancellationToken: cancellationToken)) > 0;
     }
 
     /// <summary>The WHERE clause for an organization and filter; only fixed SQL fragments, every value a parameter.</summary>
-    private static (string Sql, List<(string Name, object Value)> Parameters) Where(Guid organizationId, InvitationFilter filter)
+    private (string Sql, List<(string Name, object Value)> Parameters) Where(Guid organizationId, InvitationFilter filter)
     {
-        var parameters = new List<(string Name, object Value)>(6) { ("@OrganizationId", Columns.Id(organizationId)) };
+        var parameters = new List<(string Name, object Value)>(6) { ("@OrganizationId", db.Param(organizationId)) };
         var sql = "organization_id = @OrganizationId";
 
         if (filter.Statuses.Count < Enum.GetValues<InvitationStatus>().Length)
         {
-            parameters.Add(("@Now", Columns.Time(filter.Now)));
+            parameters.Add(("@Now", db.Param(filter.Now)));
             var statuses = filter.Statuses.Order().Select(s => s switch
             {
                 InvitationStatus.Pending => "(state = 'pending' AND expires_at > @Now)",
@@ -231,11 +237,11 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
         return (sql, parameters);
     }
 
-    private static SqliteCommand Bind(SqliteCommand command, List<(string Name, object Value)> parameters)
+    private static DbCommand Bind(DbCommand command, List<(string Name, object Value)> parameters)
     {
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            command.With(name, value);
         }
 
         return command;
@@ -245,15 +251,15 @@ public sealed class InvitationRepository(SqliteConnectionFactory connections, Wr
     /// A row of <see cref="SelectColumns"/>, read by position: the hot path of every read (a page is 101 rows), so no
     /// mapper in between and no column the query already fixes (every query here is within one organization).
     /// </summary>
-    private static Invitation Read(SqliteDataReader reader, Guid organizationId) => new(
-        Guid.Parse(reader.GetString(0)),
+    private Invitation Read(DbDataReader reader, Guid organizationId) => new(
+        db.GetId(reader, 0),
         organizationId,
         reader.GetString(1),
-        Guid.Parse(reader.GetString(2)),
+        db.GetId(reader, 2),
         ParseState(reader.GetString(3)),
-        Columns.Time(reader.GetInt64(4)),
-        Columns.Time(reader.GetInt64(5)),
-        reader.IsDBNull(6) ? null : Columns.Time(reader.GetInt64(6)));
+        db.GetTime(reader, 4),
+        db.GetTime(reader, 5),
+        db.GetNullableTime(reader, 6));
 
     private static string StateName(InvitationState state) => state switch
     {

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Dapper;
 using JsonApiInvites.Domain.Organizations;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace JsonApiInvites.Persistence;
 
-public sealed class OrganizationRepository(SqliteConnectionFactory connections, TimeProvider clock) : IOrganizationRepository
+public sealed class OrganizationRepository(Database db, TimeProvider clock) : IOrganizationRepository
 {
     private const int MaxSlugAttempts = 100;
     private const int MaxCachedOrganizations = 10_000;
@@ -15,7 +15,7 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
     {
         var baseSlug = Slug.From(name);
         var now = clock.GetUtcNow();
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var slug = attempt == 1 ? baseSlug : $"{baseSlug}-{attempt}";
@@ -24,11 +24,11 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO organizations (id, name, slug, created_at) VALUES (@Id, @Name, @Slug, @CreatedAt)",
-                    new { Id = Columns.Id(id), Name = name, Slug = slug, CreatedAt = Columns.Time(now) },
+                    new { Id = db.Param(id), Name = name, Slug = slug, CreatedAt = db.Param(now) },
                     transaction,
                     cancellationToken: cancellationToken));
             }
-            catch (Exception exception) when (SqliteConnectionFactory.IsUniqueViolation(exception) && attempt < MaxSlugAttempts)
+            catch (Exception exception) when (db.IsUniqueViolation(exception) && attempt < MaxSlugAttempts)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 continue;
@@ -36,7 +36,7 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
 
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO roles (id, organization_id, key, name, permissions) VALUES (@Id, @OrganizationId, @Key, @Name, @Permissions)",
-                roles.Select(r => new { Id = Columns.Id(r.Id), OrganizationId = Columns.Id(id), r.Key, r.Name, Permissions = Columns.List(r.Permissions) }),
+                roles.Select(r => new { Id = db.Param(r.Id), OrganizationId = db.Param(id), r.Key, r.Name, Permissions = Columns.List(r.Permissions) }),
                 transaction,
                 cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
@@ -50,25 +50,24 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
     /// and every create a query. An empty read is not kept: the organization may yet be created (by the CLI, another
     /// process).
     /// </remarks>
-    public Task<IReadOnlyList<Role>> GetRolesAsync(Guid organizationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Role>> GetRolesAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        _roles.TryGetValue(organizationId, out var cached) ? cached : ReadRolesAsync(organizationId, cancellationToken);
+
+    private async Task<IReadOnlyList<Role>> ReadRolesAsync(Guid organizationId, CancellationToken cancellationToken)
     {
-        if (_roles.TryGetValue(organizationId, out var cached))
-        {
-            return cached;
-        }
-
-        using var connection = connections.Rent();
-        var command = connection.Command(
+        await using var session = await db.ReadAsync(cancellationToken);
+        var command = session.Command(
             $"{SelectRoles} WHERE organization_id = @OrganizationId ORDER BY CASE key WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'collaborator' THEN 2 WHEN 'viewer' THEN 3 ELSE 4 END, id");
-        command.Parameters.AddWithValue("@OrganizationId", Columns.Id(organizationId));
-        using var reader = command.ExecuteReader();
+        command.With("@OrganizationId", db.Param(organizationId));
         var roles = new List<Role>();
-        while (reader.Read())
+        await using (var reader = await session.ExecuteReaderAsync(command, cancellationToken))
         {
-            roles.Add(ReadRole(reader));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                roles.Add(ReadRole(reader));
+            }
         }
 
-        var result = Task.FromResult<IReadOnlyList<Role>>(roles);
         if (roles.Count > 0)
         {
             if (_roles.Count >= MaxCachedOrganizations)
@@ -76,10 +75,10 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
                 _roles.Clear();
             }
 
-            _roles[organizationId] = result;
+            _roles[organizationId] = Task.FromResult<IReadOnlyList<Role>>(roles);
         }
 
-        return result;
+        return roles;
     }
 
     public async Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken) =>
@@ -87,24 +86,16 @@ public sealed class OrganizationRepository(SqliteConnectionFactory connections, 
 
     public async Task<Organization?> FindAsync(Guid organizationId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OrganizationRow>(new CommandDefinition(
-            "SELECT id AS Id, name AS Name, slug AS Slug, created_at AS CreatedAt FROM organizations WHERE id = @Id",
-            new { Id = Columns.Id(organizationId) },
-            cancellationToken: cancellationToken));
-        return row is null ? null : new Organization(Guid.Parse(row.Id), row.Name, row.Slug, Columns.Time(row.CreatedAt));
-    }
-
-    private sealed class OrganizationRow
-    {
-        public required string Id { get; init; }
-        public required string Name { get; init; }
-        public required string Slug { get; init; }
-        public required long CreatedAt { get; init; }
+        await using var session = await db.ReadAsync(cancellationToken);
+        var command = session.Command("SELECT id, name, slug, created_at FROM organizations WHERE id = @Id").With("@Id", db.Param(organizationId));
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Organization(db.GetId(reader, 0), reader.GetString(1), reader.GetString(2), db.GetTime(reader, 3))
+            : null;
     }
 
     private const string SelectRoles = "SELECT id, organization_id, key, name, permissions FROM roles";
 
-    private static Role ReadRole(SqliteDataReader reader) =>
-        new(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), Columns.List(reader.GetString(4)));
+    private Role ReadRole(DbDataReader reader) =>
+        new(db.GetId(reader, 0), db.GetId(reader, 1), reader.GetString(2), reader.GetString(3), Columns.List(reader.GetString(4)));
 }

@@ -3,11 +3,11 @@ using JsonApiInvites.Domain.Tokens;
 
 namespace JsonApiInvites.Persistence;
 
-public sealed class TokenRepository(SqliteConnectionFactory connections) : ITokenRepository
+public sealed class TokenRepository(Database db) : ITokenRepository
 {
     public async Task CreateAsync(ApiToken token, string secretHash, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO api_tokens (id, organization_id, name, permissions, secret_hash, created_at)
@@ -15,37 +15,29 @@ public sealed class TokenRepository(SqliteConnectionFactory connections) : IToke
             """,
             new
             {
-                Id = Columns.Id(token.Id),
-                OrganizationId = Columns.Id(token.OrganizationId),
+                Id = db.Param(token.Id),
+                OrganizationId = db.Param(token.OrganizationId),
                 token.Name,
                 Permissions = Columns.List(token.Permissions),
                 SecretHash = secretHash,
-                CreatedAt = Columns.Time(token.CreatedAt),
+                CreatedAt = db.Param(token.CreatedAt),
             },
             cancellationToken: cancellationToken));
     }
 
     public async Task<ApiToken?> FindByHashAsync(string secretHash, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
-            """
-            SELECT id AS Id, organization_id AS OrganizationId, name AS Name, permissions AS Permissions, created_at AS CreatedAt
-            FROM api_tokens WHERE secret_hash = @SecretHash
-            """,
-            new { SecretHash = secretHash },
-            cancellationToken: cancellationToken));
-        return row is null
-            ? null
-            : new ApiToken(Guid.Parse(row.Id), Guid.Parse(row.OrganizationId), row.Name, Columns.List(row.Permissions), Columns.Time(row.CreatedAt));
-    }
-
-    private sealed class TokenRow
-    {
-        public required string Id { get; init; }
-        public required string OrganizationId { get; init; }
-        public string? Name { get; init; }
-        public required string Permissions { get; init; }
-        public required long CreatedAt { get; init; }
+        await using var session = await db.ReadAsync(cancellationToken);
+        var command = session.Command("SELECT id, organization_id, name, permissions, created_at FROM api_tokens WHERE secret_hash = @SecretHash")
+            .With("@SecretHash", secretHash);
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ApiToken(
+                db.GetId(reader, 0),
+                db.GetId(reader, 1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                Columns.List(reader.GetString(3)),
+                db.GetTime(reader, 4))
+            : null;
     }
 }

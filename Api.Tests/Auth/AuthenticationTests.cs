@@ -3,7 +3,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Auth;
 
-public sealed class AuthenticationTests : SharedAppTests
+public sealed class AuthenticationTests(DatabaseKind database) : SharedAppTests(database)
 {
     [Test]
     public async Task Cannot_call_without_a_token()

@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Cli;
 
 /// <summary>The management verbs of SPEC §7, run against the server's own services and database.</summary>
-public sealed class ManagementCliTests : FreshAppTests
+public sealed class ManagementCliTests(DatabaseKind database) : FreshAppTests(database)
 {
     protected override bool WithOrganization => false;
 
@@ -26,10 +25,8 @@ public sealed class ManagementCliTests : FreshAppTests
         Assert.That(roles.Select(r => r.GetProperty("key").GetString()), Is.EqualTo(new[] { "owner", "admin", "collaborator", "viewer" }));
         Assert.That(roles.Select(r => string.Join(',', r.EnumerateObject().Select(p => p.Name))), Is.All.EqualTo("id,key,name"));
 
-        using var db = App.OpenDatabase();
-        var stored = await db.QuerySingleAsync<(string Name, string Slug)>("SELECT name, slug FROM organizations WHERE id = @Id", new { Id = root.GetProperty("id").GetGuid().ToString() });
-        Assert.That(stored, Is.EqualTo(("Acme Corp", "acme-corp")));
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM roles"), Is.EqualTo(4));
+        Assert.That(await App.Data.OrganizationAsync(root.GetProperty("id").GetGuid()), Is.EqualTo(("Acme Corp", "acme-corp")));
+        Assert.That(await App.Data.CountAsync("roles"), Is.EqualTo(4));
     }
 
     [Test]
@@ -57,12 +54,9 @@ public sealed class ManagementCliTests : FreshAppTests
         var secret = root.GetProperty("token").GetString()!;
         Assert.That(secret, Does.StartWith("jai_").And.Length.GreaterThan(40));
 
-        using var db = App.OpenDatabase();
-        var row = await db.QuerySingleAsync<(string Hash, string Name)>("SELECT secret_hash, name FROM api_tokens WHERE id = @Id", new { Id = root.GetProperty("id").GetGuid().ToString() });
-        Assert.That(row.Hash, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))));
-        Assert.That(row.Name, Is.EqualTo("ci"));
-        var everything = string.Join('\n', (await db.QueryAsync<string>("SELECT id || name || permissions || secret_hash FROM api_tokens")));
-        Assert.That(everything, Does.Not.Contain(secret));
+        var row = await App.Data.TokenAsync(root.GetProperty("id").GetGuid());
+        Assert.That(row, Is.EqualTo((Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))), "ci")));
+        Assert.That(await App.Data.AllTextAsync("api_tokens"), Does.Not.Contain(secret));
     }
 
     [Test]
@@ -94,8 +88,7 @@ public sealed class ManagementCliTests : FreshAppTests
         Assert.That(code, Is.EqualTo(2));
         Assert.That(output, Is.Empty);
         Assert.That(error, Is.Not.Empty);
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM organizations") + await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_tokens"), Is.Zero);
+        Assert.That(await App.Data.CountAsync("organizations") + await App.Data.CountAsync("api_tokens"), Is.Zero);
     }
 
     [Test]

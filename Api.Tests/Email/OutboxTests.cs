@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Dapper;
 using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Tests.Infrastructure;
 using JsonApiInvites.Domain.Tokens;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JsonApiInvites.Api.Tests.Email;
 
 /// <summary>SPEC §5: the email intent is written with the invitation, and delivered once, whatever happens between.</summary>
-public sealed partial class OutboxTests
+public sealed partial class OutboxTests(DatabaseKind database) : EveryDatabaseTests(database)
 {
     private readonly List<IDisposable> _started = [];
 
@@ -36,17 +35,11 @@ public sealed partial class OutboxTests
         return new Invited(app, client, org, await client.CreateInvitationAsync(org, "ada@example.com", role));
     }
 
-    private TestApp Start(Dictionary<string, string?>? settings = null, string? directory = null)
+    private TestApp Start(Dictionary<string, string?>? settings = null, TestStore? store = null)
     {
-        var app = new TestApp(settings, directory);
+        var app = new TestApp(Database, settings, store);
         _started.Add(app);
         return app;
-    }
-
-    private static async Task<long> Count(TestApp app, string sql)
-    {
-        using var db = app.OpenDatabase();
-        return await db.ExecuteScalarAsync<long>(sql);
     }
 
     private static Task<int> Dispatch(TestApp app) => app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
@@ -68,8 +61,8 @@ public sealed partial class OutboxTests
         var duplicate = await client.PostAsync(org.Invites(), org.Token, JsonApiClient.NewInvitation("ADA@example.com", org.Roles["viewer"]));
 
         Assert.That(duplicate.Status, Is.EqualTo(HttpStatusCode.Conflict));
-        Assert.That(await Count(app, $"SELECT COUNT(*) FROM email_outbox WHERE invitation_id = '{invitation}' AND kind = 'invitation' AND sent_at IS NULL"), Is.EqualTo(1));
-        Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox"), Is.EqualTo(1), "the refused duplicate queued nothing");
+        var outbox = await app.Data.OutboxAsync();
+        Assert.That(outbox.Select(e => (e.InvitationId, e.Kind, e.SentAt)), Is.EqualTo(new[] { (invitation, "invitation", (DateTimeOffset?)null) }), "the refused duplicate queued nothing");
         Assert.That(EmlFiles(app), Is.Empty, "nothing is sent while the dispatcher is off");
     }
 
@@ -92,7 +85,7 @@ public sealed partial class OutboxTests
         var response = await client.PostAsync(org.Invites("2022-11-14"), org.Token, body);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox"), Is.Zero);
+        Assert.That(await app.Data.CountAsync("email_outbox"), Is.Zero);
     }
 
     [Test]
@@ -108,10 +101,13 @@ public sealed partial class OutboxTests
         Assert.That(eml, Does.Contain("To: ada@example.com").And.Contain("Subject: You are invited to join Acme Corp").And.Contain("join as Admin"));
         var token = LinkToken().Match(eml).Groups[1].Value;
         Assert.That(token, Is.Not.Empty);
-        using var db = app.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations WHERE id = @Id", new { Id = invitation.ToString() }), Is.EqualTo(TokenSecret.Hash(token)));
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NOT NULL AND attempts = 1"), Is.EqualTo(1));
-        db.Close();
+        Assert.That((await app.Data.InvitationAsync(invitation)).TokenHash, Is.EqualTo(TokenSecret.Hash(token)));
+        Assert.That((await app.Data.OutboxAsync()).Select(e => (e.SentAt is not null, e.Attempts)), Is.EqualTo(new[] { (true, 1) }));
+        foreach (var table in await app.Data.TableNamesAsync())
+        {
+            Assert.That(await app.Data.AllTextAsync(table), Does.Not.Contain(token), $"the token is stored nowhere in {table}");
+        }
+
         foreach (var databaseFile in System.IO.Directory.GetFiles(app.Directory, "invites.db*"))
         {
             var bytes = System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(databaseFile));
@@ -133,23 +129,23 @@ public sealed partial class OutboxTests
         }
 
         // The server stops with the email written but not delivered.
-        var directory = first.HandOver();
+        var store = first.HandOver();
         await first.DisposeAsync();
         Assert.That(EmlFiles(first), Is.Empty);
 
         // A new server on the same database, with the background dispatcher on, picks it up.
-        var second = Start(new Dictionary<string, string?> { ["Email:DispatcherEnabled"] = "true", ["Email:PollIntervalSeconds"] = "1" }, directory);
+        var second = Start(new Dictionary<string, string?> { ["Email:DispatcherEnabled"] = "true", ["Email:PollIntervalSeconds"] = "1" }, store);
         using (second.CreateClient())
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (await Count(second, "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NOT NULL") == 0 && DateTime.UtcNow < deadline)
+            while (!(await second.Data.OutboxAsync()).Any(e => e.SentAt is not null) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }
         }
 
         Assert.That(EmlFiles(second), Has.Length.EqualTo(1), string.Join("\n", second.Logs.Lines));
-        Assert.That(await Count(second, $"SELECT COUNT(*) FROM email_outbox WHERE invitation_id = '{invitation}' AND sent_at IS NOT NULL"), Is.EqualTo(1));
+        Assert.That((await second.Data.OutboxAsync()).Where(e => e.SentAt is not null).Select(e => e.InvitationId), Is.EqualTo(new[] { invitation }));
         Assert.That(await Dispatch(second), Is.Zero);
         Assert.That(EmlFiles(second), Has.Length.EqualTo(1));
     }
@@ -161,10 +157,7 @@ public sealed partial class OutboxTests
         await Dispatch(app);
 
         // As if the process died after delivering but before recording it: the row is due again.
-        using (var db = app.OpenDatabase())
-        {
-            await db.ExecuteAsync("UPDATE email_outbox SET sent_at = NULL");
-        }
+        await app.Data.ForgetSentEmailsAsync();
 
         await Dispatch(app);
 
@@ -186,10 +179,8 @@ public sealed partial class OutboxTests
             ["Email:RetryDelaySeconds"] = "30",
             ["Email:MaxAttempts"] = "3",
         });
-        using var db = app.OpenDatabase();
-        async Task<(long Attempts, long Next, long? Failed, string? Error)> Row() =>
-            await db.QuerySingleAsync<(long, long, long?, string?)>("SELECT attempts, next_attempt_at, failed_at, last_error FROM email_outbox");
-        var start = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        async Task<OutboxRow> Row() => (await app.Data.OutboxAsync()).Single();
+        var start = app.Clock.GetUtcNow();
 
         await Dispatch(app);
         var afterFirst = await Row();
@@ -203,13 +194,13 @@ public sealed partial class OutboxTests
         var afterThird = await Row();
 
         Assert.That(afterFirst.Attempts, Is.EqualTo(1));
-        Assert.That(afterFirst.Next, Is.EqualTo(start + 30_000));
-        Assert.That(afterFirst.Error, Does.Contain("Socket").Or.Contain("refused"));
+        Assert.That(afterFirst.NextAttemptAt, Is.EqualTo(start.AddSeconds(30)));
+        Assert.That(afterFirst.LastError, Does.Contain("Socket").Or.Contain("refused"));
         Assert.That(notYetDue.Attempts, Is.EqualTo(1), "not retried before it is due");
         Assert.That(afterSecond.Attempts, Is.EqualTo(2));
-        Assert.That(afterSecond.Next, Is.EqualTo(start + 30_000 + 60_000));
+        Assert.That(afterSecond.NextAttemptAt, Is.EqualTo(start.AddSeconds(30 + 60)));
         Assert.That(afterThird.Attempts, Is.EqualTo(3));
-        Assert.That(afterThird.Failed, Is.Not.Null, "given up after Email:MaxAttempts");
+        Assert.That(afterThird.FailedAt, Is.Not.Null, "given up after Email:MaxAttempts");
     }
 
     [Test]
@@ -238,16 +229,15 @@ public sealed partial class OutboxTests
     {
         var (app, client, org, invitation) = await StartWithInvitationAsync();
         await Dispatch(app);
-        using var db = app.OpenDatabase();
-        var firstHash = await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations");
+        var firstHash = (await app.Data.InvitationAsync(invitation)).TokenHash;
 
         var resend = await client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", "2024-10-15~beta"), org.Token);
         await Dispatch(app);
 
         Assert.That(resend.Status, Is.EqualTo(HttpStatusCode.Accepted));
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM email_outbox WHERE kind = 'resend' AND sent_at IS NOT NULL"), Is.EqualTo(1));
+        Assert.That((await app.Data.OutboxAsync()).Count(e => e.Kind == "resend" && e.SentAt is not null), Is.EqualTo(1));
         Assert.That(EmlFiles(app), Has.Length.EqualTo(2));
-        Assert.That(await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations"), Is.Not.EqualTo(firstHash), "only the newest link works");
+        Assert.That((await app.Data.InvitationAsync(invitation)).TokenHash, Is.Not.EqualTo(firstHash).And.Not.Null, "only the newest link works");
     }
 
     [Test]
@@ -260,7 +250,7 @@ public sealed partial class OutboxTests
 
         Assert.That(delivered, Is.Zero);
         Assert.That(EmlFiles(app), Is.Empty);
-        Assert.That(await Count(app, "SELECT COUNT(*) FROM email_outbox WHERE failed_at IS NOT NULL"), Is.EqualTo(1));
+        Assert.That((await app.Data.OutboxAsync()).Count(e => e.FailedAt is not null), Is.EqualTo(1));
     }
 
     [Test]
@@ -268,8 +258,7 @@ public sealed partial class OutboxTests
     {
         var (app, client, org, invitation) = await StartWithInvitationAsync();
         await Dispatch(app);
-        using var db = app.OpenDatabase();
-        var delivered = await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations");
+        var delivered = (await app.Data.InvitationAsync(invitation)).TokenHash;
 
         // The pickup folder becomes unwritable: the resend's delivery fails.
         System.IO.Directory.Delete(app.PickupDirectory, recursive: true);
@@ -278,7 +267,7 @@ public sealed partial class OutboxTests
         var sent = await Dispatch(app);
 
         Assert.That(sent, Is.Zero);
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM email_outbox WHERE kind = 'resend' AND attempts = 1 AND sent_at IS NULL AND last_error IS NOT NULL"), Is.EqualTo(1));
-        Assert.That(await db.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations"), Is.EqualTo(delivered), "the link in the inbox still works");
+        Assert.That((await app.Data.OutboxAsync()).Count(e => e is { Kind: "resend", Attempts: 1, SentAt: null, LastError: not null }), Is.EqualTo(1));
+        Assert.That((await app.Data.InvitationAsync(invitation)).TokenHash, Is.EqualTo(delivered).And.Not.Null, "the link in the inbox still works");
     }
 }

@@ -1,8 +1,15 @@
 namespace JsonApiInvites.Api.Tests.Infrastructure;
 
-/// <summary>A test class's server: the app on its own SQLite file, a client, and an organization with an all-permissions token.</summary>
-public abstract class AppTests
+/// <summary>
+/// A test class's server: the app on its own database, a client, and an organization with an all-permissions token.
+/// Fixtures deriving from <see cref="SharedAppTests"/> or <see cref="FreshAppTests"/> run once per database
+/// (<see cref="DatabaseKinds.All"/>): the same tests, the same snapshots, on SQLite and on PostgreSQL.
+/// </summary>
+public abstract class AppTests(DatabaseKind database)
 {
+    /// <summary>The provider this run of the fixture is on.</summary>
+    protected DatabaseKind Database { get; } = database;
+
     protected TestApp App { get; private set; } = null!;
 
     protected HttpClient Client { get; private set; } = null!;
@@ -17,7 +24,7 @@ public abstract class AppTests
 
     private protected async Task StartAppAsync()
     {
-        App = new TestApp();
+        App = new TestApp(Database);
         Client = App.CreateClient();
         if (WithOrganization)
         {
@@ -29,13 +36,14 @@ public abstract class AppTests
 
     private protected void StopApp()
     {
-        Client.Dispose();
-        App.Dispose();
+        Client?.Dispose();
+        App?.Dispose();
     }
 }
 
 /// <summary>One app for all the tests of a fixture: for tests that only read, or write data no other test looks at.</summary>
-public abstract class SharedAppTests : AppTests
+[TestFixtureSource(typeof(DatabaseKinds), nameof(DatabaseKinds.All))]
+public abstract class SharedAppTests(DatabaseKind database) : AppTests(database)
 {
     [OneTimeSetUp]
     public Task StartSharedApp() => StartAppAsync();
@@ -45,11 +53,33 @@ public abstract class SharedAppTests : AppTests
 }
 
 /// <summary>A fresh app and database for every test.</summary>
-public abstract class FreshAppTests : AppTests
+[TestFixtureSource(typeof(DatabaseKinds), nameof(DatabaseKinds.All))]
+public abstract class FreshAppTests(DatabaseKind database) : AppTests(database)
 {
     [SetUp]
     public Task StartFreshApp() => StartAppAsync();
 
     [TearDown]
     public void StopFreshApp() => StopApp();
+}
+
+/// <summary>A fresh app for every test, on SQLite only: for what only SQLite has (its connection pool, group commit, PRAGMAs).</summary>
+public abstract class SqliteAppTests() : AppTests(DatabaseKind.Sqlite)
+{
+    /// <summary>The app's database, as the SQLite provider it is.</summary>
+    protected JsonApiInvites.Persistence.Sqlite.SqliteDatabase Sqlite =>
+        (JsonApiInvites.Persistence.Sqlite.SqliteDatabase)Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<JsonApiInvites.Persistence.Database>(App.Services);
+
+    [SetUp]
+    public Task StartFreshApp() => StartAppAsync();
+
+    [TearDown]
+    public void StopFreshApp() => StopApp();
+}
+
+/// <summary>A fixture that starts its own apps (several, or with settings of its own), once per database.</summary>
+[TestFixtureSource(typeof(DatabaseKinds), nameof(DatabaseKinds.All))]
+public abstract class EveryDatabaseTests(DatabaseKind database)
+{
+    protected DatabaseKind Database { get; } = database;
 }

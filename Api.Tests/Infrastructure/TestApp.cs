@@ -10,23 +10,24 @@ using Microsoft.Extensions.Logging;
 
 namespace JsonApiInvites.Api.Tests.Infrastructure;
 
-/// <summary>The real server over the real HTTP pipeline, on its own SQLite file and a frozen clock.</summary>
+/// <summary>The real server over the real HTTP pipeline, on a database of its own (<see cref="TestStore"/>) and a frozen clock.</summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
-    private readonly string _directory;
-    private bool _ownsDirectory;
+    private readonly TestStore _store;
+    private bool _ownsStore;
     private readonly Dictionary<string, string?> _settings;
 
-    /// <param name="directory">
-    /// The <see cref="Directory"/> of a stopped app from <see cref="HandOver"/>, to start a new server on the same
-    /// database and pickup folder (a restart); the new app then owns and deletes the folder.
+    /// <param name="database">The provider the server runs on.</param>
+    /// <param name="settings">Configuration on top of the test defaults.</param>
+    /// <param name="store">
+    /// The store of a stopped app from <see cref="HandOver"/>, to start a new server on the same database and pickup
+    /// folder (a restart); the new app then owns and removes it. Apps given the same store while both run are two
+    /// servers on one database.
     /// </param>
-    public TestApp(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null)
+    public TestApp(DatabaseKind database, IReadOnlyDictionary<string, string?>? settings = null, TestStore? store = null)
     {
-        _ownsDirectory = true;
-        _directory = directory ?? Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(_directory);
-        DatabasePath = Path.Combine(_directory, "invites.db");
+        _ownsStore = true;
+        _store = store ?? TestStore.Create(database);
         // Tests are not about the rate limit unless they say so: a limit no test reaches, overridable by settings.
         // Emails are not sent in the background unless a test says so (it calls the dispatcher itself instead).
         _settings = new Dictionary<string, string?>
@@ -40,26 +41,30 @@ public sealed class TestApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        _settings["ConnectionStrings:Invites"] = $"Data Source={DatabasePath}";
+        _settings["Database:Provider"] = _store.Provider;
+        _settings["ConnectionStrings:Invites"] = _store.ConnectionString;
     }
 
-    public string DatabasePath { get; }
+    public DatabaseKind Database => _store.Kind;
 
-    /// <summary>Gives up the folder so that disposing this app (a server stopping) keeps its files for the next one.</summary>
-    public string HandOver()
+    /// <summary>Gives up the store so that disposing this app (a server stopping) keeps its data for the next one.</summary>
+    public TestStore HandOver()
     {
-        _ownsDirectory = false;
-        return _directory;
+        _ownsStore = false;
+        return _store;
     }
 
-    /// <summary>The folder holding this app's database file and email pickup folder.</summary>
-    public string Directory => _directory;
+    /// <summary>The folder holding this app's SQLite file (if any) and email pickup folder.</summary>
+    public string Directory => _store.Directory;
 
-    public string PickupDirectory => Path.Combine(_directory, "outbox");
+    public string PickupDirectory => _store.PickupDirectory;
 
     public TestClock Clock { get; } = new(TestClock.Start);
 
     public LogSink Logs { get; } = new();
+
+    /// <summary>What the app stored, read and changed the same way on every provider.</summary>
+    public StoredData Data => new(Services.GetRequiredService<JsonApiInvites.Persistence.Database>());
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -103,32 +108,25 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return token.RootElement.GetProperty("token").GetString()!;
     }
 
-    /// <summary>A direct connection to the app's database file, for asserting what was stored.</summary>
-    public SqliteConnection OpenDatabase()
-    {
-        var connection = new SqliteConnection($"Data Source={DatabasePath}");
-        connection.Open();
-        return connection;
-    }
-
     public async Task MigrateAsync() => await Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        if (!_ownsDirectory)
+        // Null when the constructor stopped early (a PostgreSQL case skipped), and the finalizer runs.
+        if (!disposing || _store is null)
         {
             return;
         }
 
-        try
+        if (_store.Kind == DatabaseKind.Sqlite)
         {
-            System.IO.Directory.Delete(_directory, recursive: true);
+            SqliteConnection.ClearAllPools();
         }
-        catch (IOException)
+
+        if (_ownsStore)
         {
-            // A leftover temp folder is harmless.
+            _store.Dispose();
         }
     }
 }

@@ -1,11 +1,10 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Invitations;
 
 /// <summary>SPEC §5: one pending invitation per (organization, case-insensitive email), decided by the database.</summary>
-public sealed class DuplicateInvitationTests : FreshAppTests
+public sealed class DuplicateInvitationTests(DatabaseKind database) : FreshAppTests(database)
 {
     [Test]
     public async Task Fifty_concurrent_creates_for_one_email_make_exactly_one_invitation()
@@ -26,8 +25,7 @@ public sealed class DuplicateInvitationTests : FreshAppTests
         var refused = responses.Where(r => r.Status != HttpStatusCode.Created).Select(r => (r.Status, r.Error["code"]!.GetValue<string>())).ToList();
         Assert.That(refused, Has.Count.EqualTo(49));
         Assert.That(refused, Has.All.EqualTo((HttpStatusCode.Conflict, "already_exists")));
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.EqualTo(1));
+        Assert.That(await App.Data.CountAsync("invitations"), Is.EqualTo(1));
     }
 
     [Test]
@@ -37,8 +35,7 @@ public sealed class DuplicateInvitationTests : FreshAppTests
             Client.PostAsync(Org.Invites(), Org.Token, JsonApiClient.NewInvitation($"user{i}@example.com", Org.Roles["viewer"]))));
 
         Assert.That(responses.Select(r => r.Status), Has.All.EqualTo(HttpStatusCode.Created));
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.EqualTo(30));
+        Assert.That(await App.Data.CountAsync("invitations"), Is.EqualTo(30));
     }
 
     [Test]
@@ -49,23 +46,32 @@ public sealed class DuplicateInvitationTests : FreshAppTests
         await Client.CreateInvitationAsync(Org, "ada@example.com");
         await Client.CreateInvitationAsync(other, "ada@example.com");
 
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations WHERE state = 'pending'"), Is.EqualTo(2));
+        Assert.That((await App.Data.InvitationsAsync()).Select(i => i.State), Is.EqualTo(new[] { "pending", "pending" }));
     }
 
     [Test]
     public async Task Concurrent_creates_are_listed_in_commit_order_so_a_page_walk_misses_none()
     {
-        // Invitations committed in one group share the frozen clock's millisecond; the store spaces them out so that
-        // (created_at, id) order is commit order and nothing can land behind a cursor a client already holds.
-        var first = await Client.GetAsync(Org.Invites("2022-11-14", "&limit=10"), Org.Token);
-        await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+        // Invitations committed together share the frozen clock's millisecond; the store spaces them out so that
+        // (created_at, id) order is commit order. Then every list a client reads while creates go on is a prefix
+        // of the final order: nothing committed later can land before what a client has already seen.
+        var creates = Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
             Client.PostAsync(Org.Invites(), Org.Token, JsonApiClient.NewInvitation($"user{i}@example.com", Org.Roles["viewer"]))));
+        var seen = new List<List<string>>();
+        while (!creates.IsCompleted)
+        {
+            seen.Add(await ListIdsAsync());
+        }
 
-        using var db = App.OpenDatabase();
-        var times = (await db.QueryAsync<long>("SELECT created_at FROM invitations ORDER BY rowid")).ToList();
-        Assert.That(first.Json["data"]!.AsArray(), Is.Empty);
-        Assert.That(times, Is.Ordered.Ascending);
-        Assert.That(times.Distinct().Count(), Is.EqualTo(30), "each commit gets its own position");
+        await creates;
+        var final = await ListIdsAsync();
+
+        Assert.That(final, Has.Count.EqualTo(30));
+        Assert.That(seen, Has.All.Matches<List<string>>(ids => ids.SequenceEqual(final.Take(ids.Count))), "every list read meanwhile is a prefix of the final one");
+        var stored = await App.Data.InvitationsAsync();
+        Assert.That(stored.Select(i => i.CreatedAt).Distinct().Count(), Is.EqualTo(30), "each commit gets its own position");
     }
+
+    private async Task<List<string>> ListIdsAsync() =>
+        [.. (await Client.GetAsync(Org.Invites("2022-11-14", "&limit=100"), Org.Token)).Json["data"]!.AsArray().Select(i => i!["id"]!.GetValue<string>())];
 }

@@ -1,18 +1,17 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Invitations;
 
 /// <summary>SPEC §5: statuses follow the stored state and the clock; expiry comes from Invites:ExpiryDays.</summary>
-public sealed class LifecycleTests
+public sealed class LifecycleTests(DatabaseKind database) : EveryDatabaseTests(database)
 {
     private const string Version = "2022-11-14";
 
     [Test]
     public async Task Expiry_is_Invites_ExpiryDays_after_creation_and_flips_exactly_then()
     {
-        using var app = new TestApp(new Dictionary<string, string?> { ["Invites:ExpiryDays"] = "2" });
+        using var app = new TestApp(Database, new Dictionary<string, string?> { ["Invites:ExpiryDays"] = "2" });
         using var client = app.CreateClient();
         var org = await app.CreateOrganizationAsync();
         var id = await client.CreateInvitationAsync(org, "ada@example.com");
@@ -38,14 +37,11 @@ public sealed class LifecycleTests
     [Test]
     public async Task An_accepted_invitation_cannot_be_cancelled_and_keeps_its_status()
     {
-        using var app = new TestApp();
+        using var app = new TestApp(Database);
         using var client = app.CreateClient();
         var org = await app.CreateOrganizationAsync();
         var id = await client.CreateInvitationAsync(org, "ada@example.com");
-        using (var db = app.OpenDatabase())
-        {
-            await db.ExecuteAsync("UPDATE invitations SET state = 'accepted' WHERE id = @Id", new { Id = id.ToString() });
-        }
+        await app.Data.SetInvitationStateAsync(id, "accepted");
 
         var cancel = await client.DeleteAsync(org.Invite(id, version: Version), org.Token);
         app.Clock.Advance(TimeSpan.FromDays(30));
@@ -59,7 +55,7 @@ public sealed class LifecycleTests
     [Test]
     public async Task A_cancelled_invitation_stays_visible_from_2022_11_14_and_hidden_before()
     {
-        using var app = new TestApp();
+        using var app = new TestApp(Database);
         using var client = app.CreateClient();
         var org = await app.CreateOrganizationAsync();
         var id = await client.CreateInvitationAsync(org, "ada@example.com");

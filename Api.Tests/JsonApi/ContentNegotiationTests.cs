@@ -5,7 +5,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.JsonApi;
 
-public sealed class ContentNegotiationTests : SharedAppTests
+public sealed class ContentNegotiationTests(DatabaseKind database) : SharedAppTests(database)
 {
     private int _emails;
 

@@ -1,10 +1,9 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.JsonApi;
 
-public sealed class ErrorDocumentTests : FreshAppTests
+public sealed class ErrorDocumentTests(DatabaseKind database) : FreshAppTests(database)
 {
     [Test]
     public async Task An_unknown_path_is_a_json_api_404()
@@ -27,10 +26,7 @@ public sealed class ErrorDocumentTests : FreshAppTests
     [Test]
     public async Task An_unexpected_failure_is_a_json_api_500_whose_id_is_logged()
     {
-        using (var db = App.OpenDatabase())
-        {
-            await db.ExecuteAsync("DROP TABLE invitations");
-        }
+        await App.Data.BreakInvitationsTableAsync();
 
         var response = await Client.GetAsync(Org.Invites(), Org.Token);
 

@@ -16,7 +16,7 @@ namespace JsonApiInvites.Api.Tests.OpenApi;
 /// cleanly, every documented operation is served at its version and every served operation is documented, and the
 /// response check that runs on every test response would catch a field that disappeared or appeared.
 /// </summary>
-public sealed class OpenApiContractTests : SharedAppTests
+public sealed class OpenApiContractTests(DatabaseKind database) : SharedAppTests(database)
 {
     public static IEnumerable<string> Versions => DeclaredVersions.Default.All.Select(v => v.ToString());
 

@@ -1,12 +1,10 @@
 using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
-using JsonApiInvites.Persistence;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace JsonApiInvites.Api.Tests.Persistence;
 
 /// <summary>Reads rent pooled connections that keep their compiled commands; a pooled connection must never serve stale or unsafe state.</summary>
-public sealed class ConnectionPoolTests : FreshAppTests
+public sealed class ConnectionPoolTests : SqliteAppTests
 {
     protected override bool WithOrganization => false;
 
@@ -14,7 +12,7 @@ public sealed class ConnectionPoolTests : FreshAppTests
     public async Task A_returned_connection_is_reused_with_its_compiled_command()
     {
         await App.MigrateAsync();
-        var connections = App.Services.GetRequiredService<SqliteConnectionFactory>();
+        var connections = Sqlite.Connections;
 
         Microsoft.Data.Sqlite.SqliteCommand first;
         using (var lease = connections.Rent())
@@ -34,7 +32,7 @@ public sealed class ConnectionPoolTests : FreshAppTests
     public async Task A_pooled_connection_sees_what_other_connections_committed_since()
     {
         await App.MigrateAsync();
-        var connections = App.Services.GetRequiredService<SqliteConnectionFactory>();
+        var connections = Sqlite.Connections;
         const string count = "SELECT COUNT(*) FROM organizations";
         using (var lease = connections.Rent())
         {
@@ -51,7 +49,7 @@ public sealed class ConnectionPoolTests : FreshAppTests
     public async Task Pooled_connections_enforce_foreign_keys_and_wait_when_busy()
     {
         await App.MigrateAsync();
-        using var lease = App.Services.GetRequiredService<SqliteConnectionFactory>().Rent();
+        using var lease = Sqlite.Connections.Rent();
 
         Assert.That(await lease.Connection.ExecuteScalarAsync<long>("PRAGMA foreign_keys"), Is.EqualTo(1));
         Assert.That(await lease.Connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"), Is.GreaterThanOrEqualTo(5000));
@@ -61,7 +59,7 @@ public sealed class ConnectionPoolTests : FreshAppTests
     public async Task A_closed_connection_is_not_returned_to_the_pool()
     {
         await App.MigrateAsync();
-        var connections = App.Services.GetRequiredService<SqliteConnectionFactory>();
+        var connections = Sqlite.Connections;
         var lease = connections.Rent();
         var broken = lease.Connection;
         broken.Close();
@@ -77,7 +75,7 @@ public sealed class ConnectionPoolTests : FreshAppTests
     public async Task Disposing_the_factory_closes_idle_connections_and_refuses_new_rents()
     {
         await App.MigrateAsync();
-        var connections = new SqliteConnectionFactory(App.Services.GetRequiredService<DatabaseOptions>());
+        var connections = new JsonApiInvites.Persistence.Sqlite.SqliteConnectionPool($"Data Source={Path.Combine(App.Directory, "invites.db")}");
         var lease = connections.Rent();
         var connection = lease.Connection;
         lease.Dispose();

@@ -1,4 +1,3 @@
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 using JsonApiInvites.Domain.Organizations;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace JsonApiInvites.Api.Tests.Persistence;
 
 /// <summary>An organization's roles are kept in memory once read (they never change); a miss must never be kept.</summary>
-public sealed class RoleReadTests : FreshAppTests
+public sealed class RoleReadTests(DatabaseKind database) : FreshAppTests(database)
 {
     protected override bool WithOrganization => false;
 
@@ -19,13 +18,7 @@ public sealed class RoleReadTests : FreshAppTests
         Assert.That(await organizations.GetRolesAsync(id, CancellationToken.None), Is.Empty);
 
         // Created meanwhile, as the CLI does from another process: straight into the database.
-        using (var db = App.OpenDatabase())
-        {
-            await db.ExecuteAsync("INSERT INTO organizations (id, name, slug, created_at) VALUES (@Id, 'Later', 'later', 0)", new { Id = id.ToString() });
-            await db.ExecuteAsync(
-                "INSERT INTO roles (id, organization_id, key, name, permissions) VALUES (@Role, @Id, 'viewer', 'Viewer', 'org.read')",
-                new { Role = Guid.NewGuid().ToString(), Id = id.ToString() });
-        }
+        await App.Data.InsertOrganizationAsync(id, "later", Guid.NewGuid(), "viewer", "org.read");
 
         var roles = await organizations.GetRolesAsync(id, CancellationToken.None);
 

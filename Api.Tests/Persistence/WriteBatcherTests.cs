@@ -1,12 +1,10 @@
 using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
-using JsonApiInvites.Persistence;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace JsonApiInvites.Api.Tests.Persistence;
 
 /// <summary>Group commit: writes queued together share a transaction, yet each fails or succeeds on its own.</summary>
-public sealed class WriteBatcherTests : FreshAppTests
+public sealed class WriteBatcherTests : SqliteAppTests
 {
     protected override bool WithOrganization => false;
 
@@ -14,7 +12,7 @@ public sealed class WriteBatcherTests : FreshAppTests
     public async Task A_failing_write_is_rolled_back_alone_and_the_others_commit()
     {
         await App.MigrateAsync();
-        var batcher = App.Services.GetRequiredService<WriteBatcher>();
+        var batcher = Sqlite.Writes;
 
         var writes = Enumerable.Range(0, 40).Select(i => batcher.RunAsync(async (connection, transaction, token) =>
         {
@@ -42,7 +40,7 @@ public sealed class WriteBatcherTests : FreshAppTests
 
         Assert.That(outcomes.Count(o => o == "ok"), Is.EqualTo(26));
         Assert.That(outcomes.Where(o => o != "ok"), Has.All.Contains("fails after writing"));
-        using var db = App.OpenDatabase();
+        await using var db = Sqlite.Connections.Open();
         var slugs = (await db.QueryAsync<string>("SELECT slug FROM organizations")).ToHashSet();
         Assert.That(slugs, Has.Count.EqualTo(26));
         Assert.That(slugs.Any(s => s == "org-0" || s == "org-3"), Is.False, "a failed write leaves nothing behind");

@@ -1,11 +1,10 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.QueryStrings;
 
 /// <summary><c>filter[status]</c> and <c>filter[email]</c> (from 2022-11-14), alone, together and across pages.</summary>
-public sealed class FilterTests : SharedAppTests
+public sealed class FilterTests(DatabaseKind database) : SharedAppTests(database)
 {
     private const string Version = "2022-11-14";
     private readonly Dictionary<string, List<string>> _byStatus = [];
@@ -13,7 +12,6 @@ public sealed class FilterTests : SharedAppTests
     protected override async Task OnStartedAsync()
     {
         // 25 invitations: every 5th cancelled, every 7th accepted, the first 6 expired by the clock; the rest pending.
-        using var db = App.OpenDatabase();
         for (var i = 0; i < 25; i++)
         {
             if (i == 6)
@@ -26,7 +24,7 @@ public sealed class FilterTests : SharedAppTests
             var status = i % 5 == 0 ? "cancelled" : i % 7 == 0 ? "accepted" : i < 6 ? "expired" : "pending";
             if (status is "cancelled" or "accepted")
             {
-                await db.ExecuteAsync("UPDATE invitations SET state = @State WHERE id = @Id", new { State = status, Id = id.ToString() });
+                await App.Data.SetInvitationStateAsync(id, status);
             }
 
             _byStatus.TryAdd(status, []);

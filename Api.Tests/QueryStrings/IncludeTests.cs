@@ -4,7 +4,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.QueryStrings;
 
 /// <summary>JSON:API 1.1 §8.3 (inclusion of related resources): only <c>include=role</c>, on invitations.</summary>
-public sealed class IncludeTests : SharedAppTests
+public sealed class IncludeTests(DatabaseKind database) : SharedAppTests(database)
 {
     private Guid _first;
 

@@ -7,7 +7,7 @@ namespace JsonApiInvites.Api.Tests.QueryStrings;
 /// JSON:API 1.1 §6.4 and §8 (query parameters): families such as <c>fields[...]</c>, unknown parameters refused with
 /// the parameter named, brackets accepted encoded or not.
 /// </summary>
-public sealed class QueryParameterTests : SharedAppTests
+public sealed class QueryParameterTests(DatabaseKind database) : SharedAppTests(database)
 {
     [TestCase("sort=email", "sort")]
     [TestCase("page[size]=10", "page[size]")]

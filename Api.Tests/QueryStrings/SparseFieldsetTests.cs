@@ -5,7 +5,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.QueryStrings;
 
 /// <summary>JSON:API 1.1 §8.4 (sparse fieldsets): <c>fields[TYPE]</c> for primary and included data alike.</summary>
-public sealed class SparseFieldsetTests : SharedAppTests
+public sealed class SparseFieldsetTests(DatabaseKind database) : SharedAppTests(database)
 {
     private Guid _invitation;
 

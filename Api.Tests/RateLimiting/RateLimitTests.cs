@@ -4,7 +4,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.RateLimiting;
 
 /// <summary>SPEC §7: a fixed window per token (per client IP without one), headers on every response, 429 beyond it.</summary>
-public sealed class RateLimitTests
+public sealed class RateLimitTests(DatabaseKind database) : EveryDatabaseTests(database)
 {
     private TestApp _app = null!;
     private HttpClient _client = null!;
@@ -13,7 +13,7 @@ public sealed class RateLimitTests
     [SetUp]
     public async Task Start()
     {
-        _app = new TestApp(new Dictionary<string, string?> { ["RateLimit:PermitLimit"] = "3", ["RateLimit:WindowSeconds"] = "60" });
+        _app = new TestApp(Database, new Dictionary<string, string?> { ["RateLimit:PermitLimit"] = "3", ["RateLimit:WindowSeconds"] = "60" });
         _client = _app.CreateClient();
         _org = await _app.CreateOrganizationAsync();
 
@@ -25,8 +25,8 @@ public sealed class RateLimitTests
     [TearDown]
     public void Stop()
     {
-        _client.Dispose();
-        _app.Dispose();
+        _client?.Dispose();
+        _app?.Dispose();
     }
 
     [Test]

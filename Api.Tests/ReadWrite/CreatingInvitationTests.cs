@@ -1,11 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class CreatingInvitationTests : FreshAppTests
+public sealed class CreatingInvitationTests(DatabaseKind database) : FreshAppTests(database)
 {
     private Task<ApiResponse> Post(object body, string query = "") => Client.PostAsync(Org.Invites("2021-06-04", query), Org.Token, body);
 
@@ -27,10 +26,8 @@ public sealed class CreatingInvitationTests : FreshAppTests
         Assert.That(response.Header("Location"), Is.EqualTo(response.Json["data"]!["links"]!["self"]!.GetValue<string>()));
         Snapshot.Match(response);
 
-        using var db = App.OpenDatabase();
-        var row = await db.QuerySingleAsync<(string Email, string State, long CreatedAt, long ExpiresAt)>(
-            "SELECT email, state, created_at, expires_at FROM invitations");
-        Assert.That(row, Is.EqualTo(("ada@example.com", "pending", TestClock.Start.ToUnixTimeMilliseconds(), TestClock.Start.AddDays(7).ToUnixTimeMilliseconds())));
+        var row = (await App.Data.InvitationsAsync()).Single();
+        Assert.That((row.Email, row.State, row.CreatedAt, row.ExpiresAt), Is.EqualTo(("ada@example.com", "pending", TestClock.Start, TestClock.Start.AddDays(7))));
     }
 
     [Test]
@@ -59,8 +56,7 @@ public sealed class CreatingInvitationTests : FreshAppTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Conflict));
         Snapshot.Match(response);
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.EqualTo(1));
+        Assert.That(await App.Data.CountAsync("invitations"), Is.EqualTo(1));
     }
 
     [Test]
@@ -263,8 +259,7 @@ public sealed class CreatingInvitationTests : FreshAppTests
         var response = await Post(body);
 
         response.AssertError(HttpStatusCode.BadRequest, pointer: pointer);
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations"), Is.Zero);
+        Assert.That(await App.Data.CountAsync("invitations"), Is.Zero);
     }
 
     [TestCase("{\"data\":{\"type\":\"site_invitation\",\"attributes\":{\"expired\":true}}}", "/data/attributes/expired")]
@@ -334,7 +329,6 @@ public sealed class CreatingInvitationTests : FreshAppTests
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("payload_too_large"));
         Assert.That(response.Error["source"]!["pointer"]!.GetValue<string>(), Is.Empty);
-        using var db = App.OpenDatabase();
-        Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT COUNT(*) FROM invitations"), Is.Zero);
+        Assert.That(await App.Data.CountAsync("invitations"), Is.Zero);
     }
 }

@@ -1,10 +1,9 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class DeletingInvitationTests : FreshAppTests
+public sealed class DeletingInvitationTests(DatabaseKind database) : FreshAppTests(database)
 {
     [Test]
     public async Task Can_cancel_an_invitation_and_the_row_stays()
@@ -15,9 +14,7 @@ public sealed class DeletingInvitationTests : FreshAppTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Body, Is.Empty);
-        using var db = App.OpenDatabase();
-        var state = await db.ExecuteScalarAsync<string>("SELECT state FROM invitations WHERE id = @Id", new { Id = id.ToString() });
-        Assert.That(state, Is.EqualTo("cancelled"));
+        Assert.That((await App.Data.InvitationAsync(id)).State, Is.EqualTo("cancelled"));
     }
 
     [Test]
@@ -54,7 +51,6 @@ public sealed class DeletingInvitationTests : FreshAppTests
         var response = await Client.DeleteAsync($"/orgs/{other.Id}/invites/{id}?version=2021-06-04", other.Token);
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound));
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<string>("SELECT state FROM invitations"), Is.EqualTo("pending"));
+        Assert.That((await App.Data.InvitationAsync(id)).State, Is.EqualTo("pending"));
     }
 }

@@ -3,7 +3,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class FetchingInvitationTests : SharedAppTests
+public sealed class FetchingInvitationTests(DatabaseKind database) : SharedAppTests(database)
 {
     private Guid _invitation;
 

@@ -3,7 +3,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class FetchingRoleTests : SharedAppTests
+public sealed class FetchingRoleTests(DatabaseKind database) : SharedAppTests(database)
 {
     [Test]
     public async Task Can_list_the_four_default_roles_in_rank_order()

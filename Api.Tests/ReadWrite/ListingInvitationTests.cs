@@ -3,7 +3,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
-public sealed class ListingInvitationTests : FreshAppTests
+public sealed class ListingInvitationTests(DatabaseKind database) : FreshAppTests(database)
 {
     private static List<string> Ids(ApiResponse page) => [.. page.Json["data"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];
 

@@ -1,11 +1,10 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
 /// <summary><c>POST …/resend</c> (from 2024-10-15~beta): 202, expiry renewed from now, <c>resent_at</c> set.</summary>
-public sealed class ResendingInvitationTests : FreshAppTests
+public sealed class ResendingInvitationTests(DatabaseKind database) : FreshAppTests(database)
 {
     private const string Beta = "2024-10-15~beta";
 
@@ -60,10 +59,7 @@ public sealed class ResendingInvitationTests : FreshAppTests
     public async Task Cannot_resend_an_answered_or_cancelled_invitation(string state)
     {
         var id = await Client.CreateInvitationAsync(Org, "ada@example.com");
-        using (var db = App.OpenDatabase())
-        {
-            await db.ExecuteAsync("UPDATE invitations SET state = @State WHERE id = @Id", new { State = state, Id = id.ToString() });
-        }
+        await App.Data.SetInvitationStateAsync(id, state);
 
         var response = await Resend(id);
 

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.ReadWrite;
 
 /// <summary>JSON:API 1.1 §9.2 (updating resources): PATCH changes an invitation's role, from 2024-10-15~beta.</summary>
-public sealed class UpdatingInvitationTests : FreshAppTests
+public sealed class UpdatingInvitationTests(DatabaseKind database) : FreshAppTests(database)
 {
     private const string Beta = "2024-10-15~beta";
 
@@ -29,8 +28,7 @@ public sealed class UpdatingInvitationTests : FreshAppTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Json["data"]!["relationships"]!["role"]!["data"]!["id"]!.GetValue<string>(), Is.EqualTo(Org.Roles["admin"].ToString()));
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<string>("SELECT role_id FROM invitations WHERE id = @Id", new { Id = id.ToString() }), Is.EqualTo(Org.Roles["admin"].ToString()));
+        Assert.That((await App.Data.InvitationAsync(id)).RoleId, Is.EqualTo(Org.Roles["admin"]));
         Snapshot.Match(response);
     }
 
@@ -62,17 +60,13 @@ public sealed class UpdatingInvitationTests : FreshAppTests
     public async Task Cannot_change_an_answered_or_cancelled_invitation(string state)
     {
         var id = await Client.CreateInvitationAsync(Org, "ada@example.com", "viewer");
-        using (var db = App.OpenDatabase())
-        {
-            await db.ExecuteAsync("UPDATE invitations SET state = @State WHERE id = @Id", new { State = state, Id = id.ToString() });
-        }
+        await App.Data.SetInvitationStateAsync(id, state);
 
         var response = await Patch(id, Body(id, RoleTo(Org.Roles["admin"])));
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(response.Error["code"]!.GetValue<string>(), Is.EqualTo("invalid_state"));
-        using var check = App.OpenDatabase();
-        Assert.That(await check.ExecuteScalarAsync<string>("SELECT role_id FROM invitations WHERE id = @Id", new { Id = id.ToString() }), Is.EqualTo(Org.Roles["viewer"].ToString()));
+        Assert.That((await App.Data.InvitationAsync(id)).RoleId, Is.EqualTo(Org.Roles["viewer"]));
     }
 
     [Test]

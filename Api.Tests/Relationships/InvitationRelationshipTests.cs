@@ -5,7 +5,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.Relationships;
 
 /// <summary>JSON:API 1.1 §7.2.2.2 and §8.1–8.2: relationship objects, their self (linkage) and related links.</summary>
-public sealed class InvitationRelationshipTests : SharedAppTests
+public sealed class InvitationRelationshipTests(DatabaseKind database) : SharedAppTests(database)
 {
     private Guid _invitation;
 

@@ -4,7 +4,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.Relationships;
 
 /// <summary>The <c>organization</c> relationship of <c>role</c>, and the organization resource it leads to.</summary>
-public sealed class RoleRelationshipTests : SharedAppTests
+public sealed class RoleRelationshipTests(DatabaseKind database) : SharedAppTests(database)
 {
     private string RolePath(string suffix = "", string query = "") => $"/orgs/{Org.Id}/roles/{Org.Roles["viewer"]}{suffix}?version=2021-06-04{query}";
 

@@ -1,11 +1,10 @@
 using System.Net;
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.Relationships;
 
 /// <summary>JSON:API 1.1 §9.3 (updating relationships) and §9 (403 for unsupported writes).</summary>
-public sealed class UpdatingRelationshipTests : FreshAppTests
+public sealed class UpdatingRelationshipTests(DatabaseKind database) : FreshAppTests(database)
 {
     private const string Beta = "2024-10-15~beta";
 
@@ -23,8 +22,7 @@ public sealed class UpdatingRelationshipTests : FreshAppTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.Body);
         Assert.That(response.Json["data"]!["id"]!.GetValue<string>(), Is.EqualTo(Org.Roles["admin"].ToString()));
-        using var db = App.OpenDatabase();
-        Assert.That(await db.ExecuteScalarAsync<string>("SELECT role_id FROM invitations WHERE id = @Id", new { Id = invitation.ToString() }), Is.EqualTo(Org.Roles["admin"].ToString()));
+        Assert.That((await App.Data.InvitationAsync(invitation)).RoleId, Is.EqualTo(Org.Roles["admin"]));
         Snapshot.Match(response);
     }
 

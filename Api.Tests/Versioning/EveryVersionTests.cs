@@ -7,10 +7,12 @@ namespace JsonApiInvites.Api.Tests.Versioning;
 /// Every response shape, once per declared version, each in its own snapshot: adding a feature to a newer version
 /// can never change the bytes an older one sends without a snapshot failing.
 /// </summary>
-[TestFixtureSource(nameof(Versions))]
-public sealed class EveryVersionTests(string version) : FreshAppTests
+[TestFixtureSource(nameof(Fixtures))]
+public sealed class EveryVersionTests(string version, DatabaseKind database) : FreshAppTests(database)
 {
     public static readonly string[] Versions = ["2021-06-04", "2022-11-14", "2024-10-15~beta"];
+
+    public static IEnumerable<object[]> Fixtures => Versions.SelectMany(v => DatabaseKinds.All.Select(d => new object[] { v, d }));
 
     private bool AtLeast2022 => version != "2021-06-04";
 
@@ -53,12 +55,9 @@ public sealed class EveryVersionTests(string version) : FreshAppTests
         await CreateId("expired@example.com", "viewer");
         App.Clock.Advance(TimeSpan.FromDays(8));
         await CreateId("pending@example.com", "admin");
-        using (var db = App.OpenDatabase())
-        {
-            App.Clock.Advance(TimeSpan.FromSeconds(1));
-            var accepted = await CreateId("accepted@example.com");
-            await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE invitations SET state = 'accepted' WHERE id = @Id", new { Id = accepted.ToString() });
-        }
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
+        var accepted = await CreateId("accepted@example.com");
+        await App.Data.SetInvitationStateAsync(accepted, "accepted");
 
         var response = await Client.GetAsync(Org.Invites(version, "&include=role"), Org.Token);
 

@@ -4,7 +4,7 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 namespace JsonApiInvites.Api.Tests.Versioning;
 
 /// <summary>Operations that exist only from a version on: asked at an earlier resolved version, 404 naming that version.</summary>
-public sealed class VersionedOperationTests : SharedAppTests
+public sealed class VersionedOperationTests(DatabaseKind database) : SharedAppTests(database)
 {
     private Guid _invitation;
 

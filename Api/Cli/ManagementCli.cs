@@ -40,7 +40,12 @@ public static class ManagementCli
             return await WriteOpenApiAsync(services, options, output, error, cancellationToken);
         }
 
-        await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+        if (await DatabaseStartup.PrepareAsync(services, cancellationToken) is { } problem)
+        {
+            await error.WriteLineAsync(problem);
+            return Failed;
+        }
+
         try
         {
             object result = args[0] == "orgs"

@@ -137,7 +137,6 @@ public static class EmailServiceCollectionExtensions
     {
         services.Configure<EmailOptions>(configuration.GetSection("Email"));
         services.Configure<SmtpOptions>(configuration.GetSection("Smtp"));
-        services.AddSingleton<IEmailOutbox, Persistence.EmailOutbox>();
         services.AddSingleton<IEmailSender>(provider =>
             string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
                 ? ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(provider)

@@ -138,19 +138,15 @@ public static class OpenApiDocuments
                 },
             },
         };
-        paths["/healthz"] = new JsonObject
-        {
-            ["get"] = new JsonObject
-            {
-                ["operationId"] = "getHealth",
-                ["summary"] = "Liveness and database check; not versioned, not JSON:API.",
-                ["responses"] = new JsonObject
-                {
-                    ["200"] = Health("The database answers.", "ok"),
-                    ["503"] = Health("The database does not answer.", "unavailable"),
-                },
-            },
-        };
+        paths[Health.HealthEndpoints.Live] = HealthOperation(
+            "getLiveness", "Liveness: the process serves (no dependency is checked); not versioned, not JSON:API.", "The process serves.", unhealthy: null);
+        paths[Health.HealthEndpoints.Ready] = HealthOperation(
+            "getReadiness",
+            "Readiness: the database answers (and the rate-limit store, where one is configured: 'degraded' without it); not versioned, not JSON:API.",
+            "Ready: every check is healthy, or some are degraded (the server still serves).",
+            unhealthy: "Not ready: the database does not answer.");
+        paths[Health.HealthEndpoints.Alias] = HealthOperation(
+            "getHealth", "The same as /healthz/ready.", "Ready.", unhealthy: "Not ready.");
 
         return new JsonObject
         {
@@ -185,11 +181,31 @@ public static class OpenApiDocuments
         };
     }
 
-    private static JsonObject Health(string description, string status) => new()
+    private static JsonObject HealthOperation(string operationId, string summary, string healthy, string? unhealthy)
     {
-        ["description"] = description,
-        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Object(new JsonObject { ["status"] = Const(status) }, "status") } },
-    };
+        var check = Object(new JsonObject { ["status"] = Enum("healthy", "degraded", "unhealthy"), ["description"] = String() }, "status");
+        var body = Object(
+            new JsonObject
+            {
+                ["status"] = Enum("healthy", "degraded", "unhealthy"),
+                ["checks"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = check },
+            },
+            "status",
+            "checks");
+        JsonObject Response(string description) => new()
+        {
+            ["description"] = description,
+            ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = body.DeepClone() } },
+        };
+
+        var responses = new JsonObject { ["200"] = Response(healthy) };
+        if (unhealthy is not null)
+        {
+            responses["503"] = Response(unhealthy);
+        }
+
+        return new JsonObject { ["get"] = new JsonObject { ["operationId"] = operationId, ["summary"] = summary, ["responses"] = responses } };
+    }
 
     private static ApiVersionName VersionOf(string action) =>
         typeof(InvitationsController).GetMethod(action)!.GetCustomAttributes(typeof(IntroducedInAttribute), false).Cast<IntroducedInAttribute>().Single().Version;

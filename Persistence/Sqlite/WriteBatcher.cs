@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
-namespace JsonApiInvites.Persistence;
+namespace JsonApiInvites.Persistence.Sqlite;
 
 /// <summary>
 /// Group commit for SQLite. SQLite has one writer at a time and a durable commit costs an fsync (about 0.5 ms on the
@@ -13,22 +13,20 @@ namespace JsonApiInvites.Persistence;
 /// </summary>
 public sealed class WriteBatcher : IAsyncDisposable
 {
-    public delegate Task Write(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
-
     private const int MaxBatch = 64;
-    private readonly SqliteConnectionFactory _connections;
-    private readonly Channel<(Write Work, TaskCompletionSource Done, CancellationToken Cancellation)> _queue =
-        Channel.CreateUnbounded<(Write, TaskCompletionSource, CancellationToken)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnectionPool _connections;
+    private readonly Channel<(Database.Write Work, TaskCompletionSource Done, CancellationToken Cancellation)> _queue =
+        Channel.CreateUnbounded<(Database.Write, TaskCompletionSource, CancellationToken)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public WriteBatcher(SqliteConnectionFactory connections)
+    public WriteBatcher(SqliteConnectionPool connections)
     {
         _connections = connections;
         _loop = Task.Run(ProcessQueueAsync);
     }
 
     /// <summary>Runs <paramref name="work"/> in a transaction shared with other queued writes; completes once it is committed.</summary>
-    public async Task RunAsync(Write work, CancellationToken cancellationToken)
+    public async Task RunAsync(Database.Write work, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.Writer.WriteAsync((work, done, cancellationToken), cancellationToken);
@@ -43,7 +41,7 @@ public sealed class WriteBatcher : IAsyncDisposable
 
     private async Task ProcessQueueAsync()
     {
-        var batch = new List<(Write Work, TaskCompletionSource Done, CancellationToken Cancellation)>(MaxBatch);
+        var batch = new List<(Database.Write Work, TaskCompletionSource Done, CancellationToken Cancellation)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -65,12 +63,12 @@ public sealed class WriteBatcher : IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(List<(Write Work, TaskCompletionSource Done, CancellationToken Cancellation)> batch)
+    private async Task CommitAsync(List<(Database.Write Work, TaskCompletionSource Done, CancellationToken Cancellation)> batch)
     {
         var failures = new Exception?[batch.Count];
         try
         {
-            await using var connection = await _connections.OpenAsync(CancellationToken.None);
+            await using var connection = _connections.Open();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {

@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
-namespace JsonApiInvites.Persistence;
+namespace JsonApiInvites.Persistence.Sqlite;
 
 /// <summary>
 /// Opens SQLite connections with the per-connection settings the code relies on. Reads on the request path rent
 /// from a small pool of open connections instead (<see cref="Rent"/>), which keep their compiled statements.
 /// </summary>
-public sealed class SqliteConnectionFactory : IDisposable
+public sealed class SqliteConnectionPool : IDisposable
 {
     private readonly string _connectionString;
     private readonly ConcurrentQueue<PooledConnection> _idle = new();
@@ -16,9 +16,9 @@ public sealed class SqliteConnectionFactory : IDisposable
     private int _idleCount;
     private volatile bool _disposed;
 
-    public SqliteConnectionFactory(DatabaseOptions options)
+    public SqliteConnectionPool(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { ForeignKeys = true };
+        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true };
         if (builder.DataSource.Length > 0 && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
@@ -31,10 +31,11 @@ public sealed class SqliteConnectionFactory : IDisposable
         _connectionString = builder.ToString();
     }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A new connection of its own (not pooled here: Microsoft.Data.Sqlite pools the native handles).</summary>
+    public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        connection.Open();
         Configure(connection);
         return connection;
     }
@@ -88,10 +89,6 @@ public sealed class SqliteConnectionFactory : IDisposable
         Drain();
     }
 
-    /// <summary>SQLITE_CONSTRAINT with the UNIQUE or PRIMARY KEY extended code.</summary>
-    public static bool IsUniqueViolation(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
-
     private void Drain()
     {
         while (_idle.TryDequeue(out var pooled))
@@ -110,14 +107,14 @@ public sealed class SqliteConnectionFactory : IDisposable
     }
 }
 
-/// <summary>A rented open connection with its cache of compiled commands, one per SQL text (see <see cref="SqliteConnectionFactory.Rent"/>).</summary>
-public sealed class PooledConnection : IDisposable
+/// <summary>A rented open connection with its cache of compiled commands, one per SQL text (see <see cref="SqliteConnectionPool.Rent"/>).</summary>
+public sealed class PooledConnection : ReadSession, IDisposable
 {
     private const int MaxCommands = 64;
-    private readonly SqliteConnectionFactory _owner;
+    private readonly SqliteConnectionPool _owner;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-    internal PooledConnection(SqliteConnectionFactory owner, SqliteConnection connection)
+    internal PooledConnection(SqliteConnectionPool owner, SqliteConnection connection)
     {
         _owner = owner;
         Connection = connection;
@@ -126,7 +123,7 @@ public sealed class PooledConnection : IDisposable
     public SqliteConnection Connection { get; }
 
     /// <summary>The command for <paramref name="sql"/>, compiled on its first use on this connection, with no parameters yet.</summary>
-    public SqliteCommand Command(string sql)
+    public override SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -144,7 +141,17 @@ public sealed class PooledConnection : IDisposable
         return command;
     }
 
+    /// <summary>Runs synchronously: Microsoft.Data.Sqlite's async calls do the same, with a task more.</summary>
+    public override ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<DbDataReader>(((SqliteCommand)command).ExecuteReader());
+
     public void Dispose() => _owner.Return(this);
+
+    public override ValueTask DisposeAsync()
+    {
+        _owner.Return(this);
+        return ValueTask.CompletedTask;
+    }
 
     internal void Close()
     {

@@ -1,0 +1,114 @@
+using System.Data.Common;
+
+namespace JsonApiInvites.Persistence;
+
+/// <summary>
+/// The seam between the repositories, written once against ADO.NET's base types and Dapper, and one database
+/// provider (<see cref="Sqlite.SqliteDatabase"/>, <see cref="Postgres.PostgresDatabase"/>). Everything that differs
+/// per database is here: opening and pooling connections, the write path of creates, recognising a unique
+/// violation, how ids and times are stored, the few SQL fragments that differ, and the migrations.
+/// </summary>
+public abstract class Database : IAsyncDisposable
+{
+    /// <summary>The <c>Database:Provider</c> name: <c>sqlite</c> or <c>postgres</c>.</summary>
+    public abstract string Provider { get; }
+
+    /// <summary>A connection of its own, for writes and cold reads; dispose it to give it back.</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A connection for reads on the request path, outside any transaction, whose commands are kept prepared
+    /// between uses where the provider can (see <see cref="ReadSession"/>).
+    /// </summary>
+    public abstract ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>A unit of work inside a transaction the write path owns.</summary>
+    public delegate Task Write(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction and returns once it is durably committed; an exception thrown by
+    /// the work (or by the database on its behalf) rolls back that work alone and is rethrown.
+    /// </summary>
+    public abstract Task WriteAsync(Write work, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="exception"/> is the database refusing a duplicate key (a unique index or primary key).</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>Whether <paramref name="exception"/> means the database could not be reached or opened at all.</summary>
+    public abstract bool IsUnreachable(Exception exception);
+
+    /// <summary>The connection string with every secret removed, fit for a message or a log line.</summary>
+    public abstract string Describe();
+
+    // How values are stored. Ids: text on SQLite, uuid on PostgreSQL. Times: Unix milliseconds on SQLite,
+    // timestamptz on PostgreSQL, in both cases to the millisecond (cursors and leases compare them exactly).
+
+    public abstract object Param(Guid id);
+
+    public abstract object Param(DateTimeOffset time);
+
+    public object? Param(DateTimeOffset? time) => time is { } value ? Param(value) : null;
+
+    public abstract Guid GetId(DbDataReader reader, int ordinal);
+
+    public abstract DateTimeOffset GetTime(DbDataReader reader, int ordinal);
+
+    public DateTimeOffset? GetNullableTime(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : GetTime(reader, ordinal);
+
+    /// <summary>A stored time as a query returns it on its own (an aggregate, a scalar).</summary>
+    public abstract DateTimeOffset ToTime(object value);
+
+    // The SQL that differs.
+
+    /// <summary>
+    /// Run first in a create's transaction: makes creates in one organization commit one after another, so that
+    /// their list order (created_at, id) is their commit order (SPEC §6). Null where the write path already
+    /// serializes writes (SQLite has one writer).
+    /// </summary>
+    public abstract string? LockOrganizationForCreateSql { get; }
+
+    /// <summary>Appended to the outbox's claim query so that concurrent dispatchers pass over each other's rows.</summary>
+    public abstract string SkipLockedSql { get; }
+
+    // Migrations.
+
+    /// <summary>The folder of this provider's ordered migrations (see <see cref="Migrator"/>).</summary>
+    public abstract string MigrationsFolder { get; }
+
+    /// <summary>The table that records applied migrations, created if missing.</summary>
+    public abstract string CreateMigrationsTableSql { get; }
+
+    /// <summary>
+    /// Makes <paramref name="connection"/> the only migrator of this database until the result is disposed, however
+    /// many servers start together, and applies the per-database settings migrations rely on.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>
+/// A connection rented for reads on the request path. <see cref="Command"/> gives the command for a SQL text with
+/// no parameters yet; the provider keeps it prepared where it can. Commands belong to the session: never dispose them.
+/// </summary>
+public abstract class ReadSession : IAsyncDisposable
+{
+    public abstract DbCommand Command(string sql);
+
+    public abstract ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+}
+
+public static class DbCommandExtensions
+{
+    /// <summary>Adds a parameter; <paramref name="value"/> is already in its stored form (see <see cref="Database.Param(Guid)"/>).</summary>
+    public static DbCommand With(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace JsonApiInvites.Persistence.Sqlite;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode. SQLite has one writer at a time, so creates go through the
+/// group commit of <see cref="WriteBatcher"/>; reads on the request path rent pooled connections that keep their
+/// compiled statements (<see cref="SqliteConnectionPool"/>). Ids are stored as lower-case UUID text, times as Unix
+/// milliseconds.
+/// </summary>
+public sealed class SqliteDatabase : Database
+{
+    private readonly string _file;
+
+    public SqliteDatabase(string connectionString)
+    {
+        _file = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+        Connections = new SqliteConnectionPool(connectionString);
+        Writes = new WriteBatcher(Connections);
+    }
+
+    public override string Provider => "sqlite";
+
+    public SqliteConnectionPool Connections { get; }
+
+    public WriteBatcher Writes { get; }
+
+    public override ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => ValueTask.FromResult<DbConnection>(Connections.Open());
+
+    public override ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadSession>(Connections.Rent());
+
+    public override Task WriteAsync(Write work, CancellationToken cancellationToken) => Writes.RunAsync(work, cancellationToken);
+
+    /// <summary>SQLITE_CONSTRAINT with the UNIQUE or PRIMARY KEY extended code.</summary>
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+
+    /// <summary>The file cannot be created or opened (SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_PERM), or its folder cannot be made.</summary>
+    public override bool IsUnreachable(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 14 or 26 or 3 } or UnauthorizedAccessException or IOException;
+
+    public override string Describe() => $"SQLite file {_file}";
+
+    public override object Param(Guid id) => id.ToString("D");
+
+    public override object Param(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    public override Guid GetId(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
+
+    public override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    public override DateTimeOffset ToTime(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+
+    public override string? LockOrganizationForCreateSql => null;
+
+    public override string SkipLockedSql => string.Empty;
+
+    public override string MigrationsFolder => "Sqlite";
+
+    public override string CreateMigrationsTableSql =>
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            applied_at INTEGER NOT NULL
+        );
+        """;
+
+    /// <summary>
+    /// Each migration runs in a <c>BEGIN IMMEDIATE</c> transaction that checks its record first, and SQLite's single
+    /// write lock serializes those across processes: no lock of our own is needed. WAL is a property of the file.
+    /// </summary>
+    public override async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+        return NoLock.Instance;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Writes.DisposeAsync();
+        Connections.Dispose();
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
