@@ -79,7 +79,8 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             cancellationToken: cancellationToken));
         if (sendEmail)
         {
-            await EmailOutbox.EnqueueAsync(db, connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt, cancellationToken);
+            // Due now: the list position may lie a few milliseconds ahead, the email need not wait for it.
+            await EmailOutbox.EnqueueAsync(db, connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, requested.CreatedAt, cancellationToken);
         }
 
         return invitation;
