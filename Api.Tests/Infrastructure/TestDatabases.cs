@@ -38,7 +38,7 @@ public static class TestPostgres
             return source;
         }
 
-        if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && !ci.Equals("false", StringComparison.OrdinalIgnoreCase))
+        if (IsCi)
         {
             Assert.Fail($"CI must run the PostgreSQL cases. {Unavailable}");
         }
@@ -46,6 +46,9 @@ public static class TestPostgres
         Assert.Ignore(Unavailable);
         return null!;
     }
+
+    /// <summary>Under CI (<c>CI</c> set and not <c>false</c>), which runs every case and skips none.</summary>
+    public static bool IsCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && !ci.Equals("false", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A new, empty schema; returns its name and a connection string whose search path is that schema.</summary>
     public static (string Schema, string ConnectionString) CreateSchema()
@@ -72,6 +75,42 @@ public static class TestPostgres
         using var command = admin.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
         command.ExecuteNonQuery();
     }
+}
+
+/// <summary>
+/// The Redis server the tests of <c>RateLimit:Store=redis</c> use, from <see cref="Variable"/> (e.g. <c>localhost:6379</c>);
+/// each test app gets key prefix of its own. Skipped without it, except under CI, like <see cref="TestPostgres"/>.
+/// </summary>
+public static class TestRedis
+{
+    public const string Variable = "INVITES_TEST_REDIS";
+
+    public static string Unavailable =>
+        $"Redis cases are skipped: set {Variable} to a Redis server the tests may write keys to, e.g. 'localhost:6379' (.ci/run starts one and sets it).";
+
+    /// <summary>Settings that make an app count its rate limits in the test Redis, under a prefix no other test uses.</summary>
+    public static Dictionary<string, string?> Settings(string? prefix = null)
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } connectionString)
+        {
+            if (TestPostgres.IsCi)
+            {
+                Assert.Fail($"CI must run the Redis cases. {Unavailable}");
+            }
+
+            Assert.Ignore(Unavailable);
+            return null!;
+        }
+
+        return new Dictionary<string, string?>
+        {
+            ["RateLimit:Store"] = "redis",
+            ["ConnectionStrings:Redis"] = connectionString,
+            ["RateLimit:KeyPrefix"] = prefix ?? NewPrefix(),
+        };
+    }
+
+    public static string NewPrefix() => $"jsonapi-invites-test:{Guid.NewGuid():N}:";
 }
 
 /// <summary>

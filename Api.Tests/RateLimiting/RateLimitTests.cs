@@ -3,9 +3,15 @@ using JsonApiInvites.Api.Tests.Infrastructure;
 
 namespace JsonApiInvites.Api.Tests.RateLimiting;
 
-/// <summary>SPEC §7: a fixed window per token (per client IP without one), headers on every response, 429 beyond it.</summary>
-public sealed class RateLimitTests(DatabaseKind database) : EveryDatabaseTests(database)
+/// <summary>
+/// SPEC §7: a fixed window per token (per client IP without one), headers on every response, 429 beyond it. The
+/// same on each database and with each store: in memory, and in Redis (SPEC §9).
+/// </summary>
+[TestFixtureSource(nameof(Fixtures))]
+public sealed class RateLimitTests(DatabaseKind database, string store)
 {
+    public static IEnumerable<object[]> Fixtures => DatabaseKinds.All.SelectMany(d => new[] { "memory", "redis" }.Select(s => new object[] { d, s }));
+
     private TestApp _app = null!;
     private HttpClient _client = null!;
     private TestOrganization _org = null!;
@@ -13,7 +19,10 @@ public sealed class RateLimitTests(DatabaseKind database) : EveryDatabaseTests(d
     [SetUp]
     public async Task Start()
     {
-        _app = new TestApp(Database, new Dictionary<string, string?> { ["RateLimit:PermitLimit"] = "3", ["RateLimit:WindowSeconds"] = "60" });
+        var settings = store == "redis" ? TestRedis.Settings() : [];
+        settings["RateLimit:PermitLimit"] = "3";
+        settings["RateLimit:WindowSeconds"] = "60";
+        _app = new TestApp(database, settings);
         _client = _app.CreateClient();
         _org = await _app.CreateOrganizationAsync();
 

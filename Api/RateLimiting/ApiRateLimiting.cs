@@ -3,15 +3,25 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using JsonApiInvites.Api.JsonApi;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace JsonApiInvites.Api.RateLimiting;
 
-/// <summary><c>RateLimit:PermitLimit</c> requests per <c>RateLimit:WindowSeconds</c> (SPEC §7: 1620 per 60 s).</summary>
+/// <summary><c>RateLimit:PermitLimit</c> requests per <c>RateLimit:WindowSeconds</c> (SPEC §7: 1620 per 60 s), counted in <c>RateLimit:Store</c>.</summary>
 public sealed class ApiRateLimitOptions
 {
+    public const string Memory = "memory";
+    public const string Redis = "redis";
+
     public int PermitLimit { get; set; } = 1620;
 
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary><c>memory</c> (each server counts its own) or <c>redis</c> (one budget across servers, at <c>ConnectionStrings:Redis</c>).</summary>
+    public string Store { get; set; } = Memory;
+
+    /// <summary>Prefix of the Redis keys, so that deployments can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "jsonapi-invites:rl:";
 }
 
 /// <summary>
@@ -22,7 +32,6 @@ public sealed class ApiRateLimitOptions
 /// </summary>
 public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, TimeProvider clock) : RateLimiter
 {
-    private static readonly RateLimitLease Acquired = new Lease(true, null);
     private long _state = Pack(-1, 0);
     private long _lastUsedMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -49,13 +58,13 @@ public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, T
             var used = WindowOf(state) == current ? UsedOf(state) : 0;
             if (used + (long)permitCount > permitLimit)
             {
-                return new Lease(false, WindowEnd(now, window) - now);
+                return WindowLease.Refused(WindowEnd(now, window) - now);
             }
 
             if (Interlocked.CompareExchange(ref _state, Pack(current, used + permitCount), state) == state)
             {
                 Volatile.Write(ref _lastUsedMilliseconds, now.ToUnixTimeMilliseconds());
-                return Acquired;
+                return WindowLease.Acquired;
             }
         }
     }
@@ -76,18 +85,23 @@ public sealed class AlignedWindowRateLimiter(int permitLimit, TimeSpan window, T
     private static long WindowOf(long state) => state >> 32;
 
     private static int UsedOf(long state) => (int)(uint)state;
+}
 
-    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+/// <summary>A lease of an aligned window: acquired, or refused until the window ends (<c>Retry-After</c>).</summary>
+public sealed class WindowLease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+{
+    public static readonly RateLimitLease Acquired = new WindowLease(true, null);
+
+    public static RateLimitLease Refused(TimeSpan retryAfter) => new WindowLease(false, retryAfter);
+
+    public override bool IsAcquired => acquired;
+
+    public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
     {
-        public override bool IsAcquired => acquired;
-
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = retryAfter;
-            return retryAfter is not null && metadataName == MetadataName.RetryAfter.Name;
-        }
+        metadata = retryAfter;
+        return retryAfter is not null && metadataName == MetadataName.RetryAfter.Name;
     }
 }
 
@@ -174,7 +188,46 @@ public static class ApiRateLimiting
             var window = TimeSpan.FromSeconds(options.WindowSeconds);
             return new ApiPartitionedRateLimiter(options.PermitLimit, window, clock);
         });
-        services.AddSingleton<PartitionedRateLimiter<HttpContext>>(provider => provider.GetRequiredService<ApiPartitionedRateLimiter>());
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
+            var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString("Redis");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("RateLimit:Store=redis needs ConnectionStrings:Redis (for example 'localhost:6379').");
+            }
+
+            return new RedisRateLimitStore(connectionString, options.KeyPrefix, provider.GetRequiredService<ILogger<RedisRateLimitStore>>());
+        });
+        services.AddSingleton<PartitionedRateLimiter<HttpContext>>(provider =>
+        {
+            var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
+            var local = provider.GetRequiredService<ApiPartitionedRateLimiter>();
+            return options.Store.Trim().ToLowerInvariant() switch
+            {
+                ApiRateLimitOptions.Memory => local,
+                ApiRateLimitOptions.Redis => new SharedRateLimiter(
+                    provider.GetRequiredService<RedisRateLimitStore>(),
+                    local,
+                    options.PermitLimit,
+                    TimeSpan.FromSeconds(options.WindowSeconds),
+                    provider.GetRequiredService<TimeProvider>()),
+                _ => throw new InvalidOperationException($"RateLimit:Store '{options.Store}' is not supported; use 'memory' or 'redis'."),
+            };
+        });
+        // Readiness watches Redis only where it is the store (known once configuration is read).
+        services.AddHealthChecks();
+        services.AddOptions<HealthCheckServiceOptions>().Configure<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>((health, rateLimit) =>
+        {
+            if (rateLimit.Value.Store.Trim().Equals(ApiRateLimitOptions.Redis, StringComparison.OrdinalIgnoreCase))
+            {
+                health.Registrations.Add(new HealthCheckRegistration(
+                    "rate_limit_store",
+                    provider => new RateLimitStoreHealthCheck(provider.GetRequiredService<RedisRateLimitStore>()),
+                    failureStatus: HealthStatus.Degraded,
+                    tags: [Health.HealthEndpoints.ReadyTag]));
+            }
+        });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((options, provider) =>
         {
