@@ -13,19 +13,17 @@ public sealed class SqliteConnectionPool : IDisposable
     private readonly string _connectionString;
     private readonly ConcurrentQueue<PooledConnection> _idle = new();
     private readonly int _maxIdle = Math.Max(8, Environment.ProcessorCount * 4);
+    private readonly string? _directory;
     private int _idleCount;
     private volatile bool _disposed;
+    private volatile bool _directoryMade;
 
     public SqliteConnectionPool(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true };
         if (builder.DataSource.Length > 0 && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            _directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
         }
 
         _connectionString = builder.ToString();
@@ -34,6 +32,7 @@ public sealed class SqliteConnectionPool : IDisposable
     /// <summary>A new connection of its own (not pooled here: Microsoft.Data.Sqlite pools the native handles).</summary>
     public SqliteConnection Open()
     {
+        MakeDirectory();
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Configure(connection);
@@ -54,6 +53,7 @@ public sealed class SqliteConnectionPool : IDisposable
             return pooled;
         }
 
+        MakeDirectory();
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Configure(connection);
@@ -95,6 +95,16 @@ public sealed class SqliteConnectionPool : IDisposable
         {
             Interlocked.Decrement(ref _idleCount);
             pooled.Close();
+        }
+    }
+
+    /// <summary>The database file's folder is created on first use, not when configured (a failure then is the database's, reported at start).</summary>
+    private void MakeDirectory()
+    {
+        if (!_directoryMade && !string.IsNullOrEmpty(_directory))
+        {
+            Directory.CreateDirectory(_directory);
+            _directoryMade = true;
         }
     }
 

@@ -1,0 +1,83 @@
+using JsonApiInvites.Api.Tests.Infrastructure;
+
+namespace JsonApiInvites.Api.Tests.Deployment;
+
+/// <summary>
+/// A database the server cannot open stops it before it listens: one line naming the setting at fault, never a
+/// secret of it, no stack trace, and a non-zero exit code. Run as the real process.
+/// </summary>
+public sealed class StartupTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static void AssertOneClearLine(int exitCode, string output, string error, string mentions)
+    {
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(exitCode, Is.Not.Zero);
+        Assert.That(lines, Has.Length.EqualTo(1), error);
+        Assert.That(lines[0], Does.Contain(mentions));
+        Assert.That(error + output, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(output, Does.Not.Contain("Now listening"));
+    }
+
+    [Test]
+    public async Task A_postgresql_server_that_is_not_there_stops_the_server_with_one_line()
+    {
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "postgres",
+                ["ConnectionStrings__Invites"] = "Host=127.0.0.1;Port=1;Database=invites;Username=invites;Password=s3cret-Pa55;Timeout=5",
+            },
+            Timeout);
+
+        AssertOneClearLine(exitCode, output, error, "ConnectionStrings:Invites");
+        Assert.That(error, Does.Contain("127.0.0.1:1"));
+        Assert.That(error + output, Does.Not.Contain("s3cret-Pa55"), "the password is never shown");
+    }
+
+    [Test]
+    public async Task A_refused_postgresql_login_stops_the_server_with_one_line()
+    {
+        TestPostgres.Require();
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(TestPostgres.Variable)) { Password = "wrong-Pa55word" };
+
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["Database__Provider"] = "postgres", ["ConnectionStrings__Invites"] = builder.ConnectionString },
+            Timeout);
+
+        AssertOneClearLine(exitCode, output, error, "ConnectionStrings:Invites");
+        Assert.That(error, Does.Contain("password authentication failed"));
+        Assert.That(error + output, Does.Not.Contain("wrong-Pa55word"));
+    }
+
+    [Test]
+    public async Task A_sqlite_file_that_cannot_be_created_stops_the_server_with_one_line()
+    {
+        var notAFolder = Path.GetTempFileName();
+        try
+        {
+            var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+                new Dictionary<string, string> { ["ConnectionStrings__Invites"] = $"Data Source={notAFolder}/invites.db" },
+                Timeout);
+
+            AssertOneClearLine(exitCode, output, error, "ConnectionStrings:Invites");
+            Assert.That(error, Does.Contain(notAFolder));
+        }
+        finally
+        {
+            File.Delete(notAFolder);
+        }
+    }
+
+    [TestCase("postgres", "", "ConnectionStrings:Invites is required")]
+    [TestCase("mysql", "Data Source=x.db", "Database:Provider 'mysql' is not supported")]
+    public async Task A_database_setting_the_server_cannot_use_stops_it_with_one_line(string provider, string connectionString, string message)
+    {
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["Database__Provider"] = provider, ["ConnectionStrings__Invites"] = connectionString },
+            Timeout);
+
+        AssertOneClearLine(exitCode, output, error, message);
+    }
+}
