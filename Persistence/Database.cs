@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 
 namespace JsonApiInvites.Persistence;
 
@@ -22,14 +23,33 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     public abstract ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken);
 
-    /// <summary>A unit of work inside a transaction the write path owns.</summary>
+    /// <summary>A unit of work inside a transaction the write path owns (see <see cref="WriteBatcher"/>).</summary>
     public delegate Task Write(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>The group commit of the hot write path, on this provider's <see cref="WriteBatcher.BatchTransaction"/>.</summary>
+    public abstract WriteBatcher Writes { get; }
+
     /// <summary>
-    /// Runs <paramref name="work"/> in a transaction and returns once it is durably committed; an exception thrown by
-    /// the work (or by the database on its behalf) rolls back that work alone and is rethrown.
+    /// The hot write path: runs <paramref name="sql"/> (one command, any number of statements) atomically, hands its
+    /// results to <paramref name="read"/> (which must read every result, in order), and returns once the write is
+    /// durably committed, group-committed with the writes queued meanwhile (<see cref="WriteBatcher"/>). A failing
+    /// statement rolls back this write alone, and its exception is rethrown. Writes with the same
+    /// <paramref name="serializeBy"/> commit one after another in the order they ran, on every server sharing the
+    /// database.
     /// </summary>
-    public abstract Task WriteAsync(Write work, CancellationToken cancellationToken);
+    public async Task<T> WriteAsync<T>(string sql, object parameters, Func<DbDataReader, CancellationToken, Task<T>> read, Guid? serializeBy, CancellationToken cancellationToken)
+    {
+        T result = default!;
+        await Writes.RunAsync(
+            async (connection, transaction, token) =>
+            {
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: token));
+                result = await read(reader, token);
+            },
+            cancellationToken,
+            serializeBy);
+        return result;
+    }
 
     /// <summary>Whether <paramref name="exception"/> is the database refusing a duplicate key (a unique index or primary key).</summary>
     public abstract bool IsUniqueViolation(Exception exception);
@@ -55,17 +75,13 @@ public abstract class Database : IAsyncDisposable
 
     public DateTimeOffset? GetNullableTime(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : GetTime(reader, ordinal);
 
-    /// <summary>A stored time as a query returns it on its own (an aggregate, a scalar).</summary>
-    public abstract DateTimeOffset ToTime(object value);
-
     // The SQL that differs.
 
     /// <summary>
-    /// Run first in a create's transaction: makes creates in one organization commit one after another, so that
-    /// their list order (created_at, id) is their commit order (SPEC §6). Null where the write path already
-    /// serializes writes (SQLite has one writer).
+    /// The list position of a new invitation of <c>@OrganizationId</c> created at <c>@CreatedAt</c>: that instant, or
+    /// 1 ms after the organization's newest invitation if that is later.
     /// </summary>
-    public abstract string? LockOrganizationForCreateSql { get; }
+    public abstract string NextPositionSql { get; }
 
     /// <summary>Appended to the outbox's claim query so that concurrent dispatchers pass over each other's rows.</summary>
     public abstract string SkipLockedSql { get; }

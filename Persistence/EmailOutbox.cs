@@ -6,14 +6,18 @@ namespace JsonApiInvites.Persistence;
 
 public sealed class EmailOutbox(Database db) : IEmailOutbox
 {
+    /// <summary>Queues an email, due at once: @OutboxId, @InvitationId, @Kind (<see cref="KindName"/>), @QueuedAt.</summary>
+    internal const string InsertSql =
+        """
+        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
+        VALUES (@OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt)
+        """;
+
     /// <summary>Queues an email inside the caller's transaction, so it exists exactly when the change that causes it does.</summary>
     internal static Task EnqueueAsync(Database db, DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
-            VALUES (@Id, @InvitationId, @Kind, @Now, @Now)
-            """,
-            new { Id = db.Param(Guid.NewGuid()), InvitationId = db.Param(invitationId), Kind = KindName(kind), Now = db.Param(now) },
+            InsertSql,
+            new { OutboxId = db.Param(Guid.NewGuid()), InvitationId = db.Param(invitationId), Kind = KindName(kind), QueuedAt = db.Param(now) },
             transaction,
             cancellationToken: cancellationToken));
 
@@ -161,5 +165,5 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
             cancellationToken: cancellationToken));
     }
 
-    private static string KindName(EmailKind kind) => kind == EmailKind.Resend ? "resend" : "invitation";
+    internal static string KindName(EmailKind kind) => kind == EmailKind.Resend ? "resend" : "invitation";
 }

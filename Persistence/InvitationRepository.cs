@@ -15,75 +15,77 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
     public async Task<Invitation> CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
     {
         var emailKey = EmailAddress.UniquenessKey(invitation.Email);
-        var stored = invitation;
         try
         {
-            // The provider's write path (SQLite: group-committed with concurrent creates): durable when this returns.
-            await db.WriteAsync(async (connection, transaction, token) => stored = await InsertAsync(connection, transaction, invitation, emailKey, sendEmail, token), cancellationToken);
+            return await InsertAsync(invitation, emailKey, sendEmail, cancellationToken);
         }
         catch (DbException exception) when (db.IsUniqueViolation(exception))
         {
             throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
         }
-
-        return stored;
     }
 
-    private async Task<Invitation> InsertAsync(DbConnection connection, DbTransaction transaction, Invitation requested, string emailKey, bool sendEmail, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One command on the group-committed write path, durable when this returns: the expiry of a stale pending
+    /// invite, the insert at its list position, and the outbox row.
+    /// </remarks>
+    private async Task<Invitation> InsertAsync(Invitation requested, string emailKey, bool sendEmail, CancellationToken cancellationToken)
     {
+        if (requested.State != InvitationState.Pending || requested.ResentAt is not null)
+        {
+            throw new ArgumentException("A new invitation is pending and never resent.", nameof(requested));
+        }
+
         // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot that a
-        // slower create fills later (SPEC §6). Creates of one organization are serialized here (SQLite has one writer;
-        // other databases lock the organization until commit), so: at least 1 ms after the newest invite.
-        var organizationId = db.Param(requested.OrganizationId);
-        if (db.LockOrganizationForCreateSql is { } lockSql)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(lockSql, new { OrganizationId = organizationId }, transaction, cancellationToken: cancellationToken));
-        }
-
-        var newest = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
-            "SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId",
-            new { OrganizationId = organizationId },
-            transaction,
-            cancellationToken: cancellationToken));
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(requested.CreatedAt.ToUnixTimeMilliseconds());
-        var shift = newest is null or DBNull || db.ToTime(newest) < created ? TimeSpan.Zero : db.ToTime(newest).AddMilliseconds(1) - created;
-        var invitation = requested with { CreatedAt = requested.CreatedAt + shift, ExpiresAt = requested.ExpiresAt + shift };
-
-        // An expired pending invite must not block a new one; the unique index only covers state = 'pending'.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
+        // slower create fills later (SPEC §6). Creates of one organization commit one after another (serialized by
+        // the organization's id), so each goes at least 1 ms after the newest.
+        // An expired pending invite must not block a new one: the unique index only covers state = 'pending'.
+        var sql =
+            $"""
             UPDATE invitations SET state = 'expired'
-            WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @Now
-            """,
-            new { OrganizationId = organizationId, EmailKey = emailKey, Now = db.Param(invitation.CreatedAt) },
-            transaction,
-            cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at, resent_at)
-            VALUES (@Id, @OrganizationId, @Email, @EmailKey, @RoleId, @State, @CreatedAt, @ExpiresAt, @ResentAt)
-            """,
-            new
-            {
-                Id = db.Param(invitation.Id),
-                OrganizationId = organizationId,
-                invitation.Email,
-                EmailKey = emailKey,
-                RoleId = db.Param(invitation.RoleId),
-                State = StateName(invitation.State),
-                CreatedAt = db.Param(invitation.CreatedAt),
-                ExpiresAt = db.Param(invitation.ExpiresAt),
-                ResentAt = db.Param(invitation.ResentAt),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (sendEmail)
+            WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @CreatedAt;
+            INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at)
+            SELECT @Id, @OrganizationId, @Email, @EmailKey, @RoleId, 'pending', position.at, @ExpiresAt + (position.at - @CreatedAt)
+            FROM (SELECT {db.NextPositionSql} AS at) position
+            RETURNING created_at;
+            {(sendEmail ? EmailOutbox.InsertSql + ";" : "")}
+            """;
+        var parameters = new
         {
-            // Due now: the list position may lie a few milliseconds ahead, the email need not wait for it.
-            await EmailOutbox.EnqueueAsync(db, connection, transaction, invitation.Id, Domain.Email.EmailKind.Invitation, requested.CreatedAt, cancellationToken);
-        }
+            Id = db.Param(requested.Id),
+            OrganizationId = db.Param(requested.OrganizationId),
+            requested.Email,
+            EmailKey = emailKey,
+            RoleId = db.Param(requested.RoleId),
+            CreatedAt = db.Param(requested.CreatedAt),
+            ExpiresAt = db.Param(requested.ExpiresAt),
+            // The email is due now: the list position may lie a few milliseconds ahead, the email need not wait for it.
+            OutboxId = db.Param(Guid.NewGuid()),
+            InvitationId = db.Param(requested.Id),
+            Kind = EmailOutbox.KindName(Domain.Email.EmailKind.Invitation),
+            QueuedAt = db.Param(requested.CreatedAt),
+        };
 
-        return invitation;
+        var position = await db.WriteAsync(sql, parameters, ReadPositionAsync, serializeBy: requested.OrganizationId, cancellationToken);
+        var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(requested.CreatedAt.ToUnixTimeMilliseconds());
+        var shift = position - requestedAt;
+        return requested with { CreatedAt = requestedAt + shift, ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(requested.ExpiresAt.ToUnixTimeMilliseconds()) + shift };
+    }
+
+    /// <summary>Every statement's result, in order (SQLite runs a statement only when the reader reaches it): the insert's position.</summary>
+    private async Task<DateTimeOffset> ReadPositionAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? position = null;
+        do
+        {
+            if (reader.FieldCount == 1 && reader.GetName(0) == "created_at" && await reader.ReadAsync(cancellationToken))
+            {
+                position = db.GetTime(reader, 0);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return position ?? throw new InvalidOperationException("The insert returned no position.");
     }
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
@@ -137,7 +139,11 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         var beyondCursor = false;
         if (cursor is not null)
         {
-            var opposite = backward ? "(created_at, id) >= (@CursorTime, @CursorId)" : "(created_at, id) <= (@CursorTime, @CursorId)";
+            // Ordered, so that the planner walks the organization's index from the near end (unordered, PostgreSQL may
+            // scan the whole table for one row of a small organization).
+            var opposite = backward
+                ? "(created_at, id) >= (@CursorTime, @CursorId) ORDER BY created_at DESC, id DESC"
+                : "(created_at, id) <= (@CursorTime, @CursorId) ORDER BY created_at, id";
             var exists = Bind(session.Command($"SELECT 1 FROM invitations WHERE {where} AND {opposite} LIMIT 1"), parameters);
             await using var reader = await session.ExecuteReaderAsync(exists, cancellationToken);
             beyondCursor = await reader.ReadAsync(cancellationToken);

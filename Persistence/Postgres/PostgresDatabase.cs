@@ -21,33 +21,35 @@ public sealed class PostgresDatabase : Database
     public PostgresDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             // Prepared statements survive on the pooled physical connections: the hot reads are parsed and planned once.
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
 
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            // Nothing here changes session state (the migration lock is released explicitly), so a connection going
+            // back to the pool needs no reset, which PostgreSQL would otherwise run before its next query.
+            builder.NoResetOnClose = true;
+        }
+
         _source = NpgsqlDataSource.Create(builder);
+        Writes = new WriteBatcher(new Batches(_source));
         _description = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port} as '{builder.Username}'";
     }
 
     public override string Provider => "postgres";
+
+    public override WriteBatcher Writes { get; }
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken);
 
     public override async ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken) =>
         new Session(await _source.OpenConnectionAsync(cancellationToken));
-
-    /// <summary>A plain transaction per write: PostgreSQL commits concurrent transactions together on its own.</summary>
-    public override async Task WriteAsync(Write work, CancellationToken cancellationToken)
-    {
-        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await work(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
@@ -73,18 +75,9 @@ public sealed class PostgresDatabase : Database
 
     public override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
-    public override DateTimeOffset ToTime(object value) => value switch
-    {
-        DateTimeOffset time => time,
-        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
-        _ => throw new InvalidCastException($"Not a stored time: {value.GetType()}."),
-    };
-
-    /// <summary>
-    /// Held until the create commits, so the next create of the organization reads the newest <c>created_at</c> after
-    /// this one's commit. <c>NO KEY UPDATE</c> does not block the foreign-key checks of rows that reference it.
-    /// </summary>
-    public override string LockOrganizationForCreateSql => "SELECT 1 FROM organizations WHERE id = @OrganizationId FOR NO KEY UPDATE";
+    /// <summary>GREATEST ignores the NULL of an organization without invitations.</summary>
+    public override string NextPositionSql =>
+        "GREATEST(@CreatedAt, (SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId) + interval '1 millisecond')";
 
     public override string SkipLockedSql => " FOR UPDATE SKIP LOCKED";
 
@@ -110,7 +103,47 @@ public sealed class PostgresDatabase : Database
         return new MigrationLock(connection, $"SELECT pg_advisory_unlock({key})");
     }
 
-    public override ValueTask DisposeAsync() => _source.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await Writes.DisposeAsync();
+        await _source.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A batch locks the keys of its writes with transaction-scoped advisory locks, in ascending order (so batches on
+    /// different servers never deadlock), before any write runs: the next batch with one of those keys, on any
+    /// server, waits until this one commits, and then sees everything it wrote. Savepoints need no release (they end
+    /// with the transaction); a batch stays within the 64 subtransactions PostgreSQL tracks per session without
+    /// spilling to disk.
+    /// </summary>
+    private sealed class Batches(NpgsqlDataSource source) : WriteBatcher.BatchTransaction
+    {
+        public override int MaxBatch => 32;
+
+        public override async ValueTask<DbConnection> OpenAsync() => await source.OpenConnectionAsync();
+
+        public override async Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys)
+        {
+            var sql = new System.Text.StringBuilder();
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                sql.Append("SELECT pg_advisory_xact_lock(@k").Append(i).Append(");");
+                parameters.Add("k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), LockKey(keys[i]));
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction));
+        }
+
+        public override Task SaveAsync(DbTransaction transaction, string savepoint) => transaction.SaveAsync(savepoint);
+
+        public override Task ReleaseAsync(DbTransaction transaction, string savepoint) => Task.CompletedTask;
+
+        public override Task RollbackAsync(DbTransaction transaction, string savepoint) => transaction.RollbackAsync(savepoint);
+
+        /// <summary>The 64-bit advisory lock key of an id (its first eight bytes; the migration lock uses the two-key form, apart).</summary>
+        private static long LockKey(Guid key) => BitConverter.ToInt64(key.ToByteArray(), 0);
+    }
 
     private sealed class MigrationLock(DbConnection connection, string unlockSql) : IAsyncDisposable
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -19,20 +18,18 @@ public sealed class SqliteDatabase : Database
     {
         _file = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
         Connections = new SqliteConnectionPool(connectionString);
-        Writes = new WriteBatcher(Connections);
+        Writes = new WriteBatcher(new Batches(Connections));
     }
 
     public override string Provider => "sqlite";
 
     public SqliteConnectionPool Connections { get; }
 
-    public WriteBatcher Writes { get; }
+    public override WriteBatcher Writes { get; }
 
     public override ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => ValueTask.FromResult<DbConnection>(Connections.Open());
 
     public override ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadSession>(Connections.Rent());
-
-    public override Task WriteAsync(Write work, CancellationToken cancellationToken) => Writes.RunAsync(work, cancellationToken);
 
     /// <summary>SQLITE_CONSTRAINT with the UNIQUE or PRIMARY KEY extended code.</summary>
     public override bool IsUniqueViolation(Exception exception) =>
@@ -52,9 +49,8 @@ public sealed class SqliteDatabase : Database
 
     public override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
-    public override DateTimeOffset ToTime(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-
-    public override string? LockOrganizationForCreateSql => null;
+    public override string NextPositionSql =>
+        "MAX(@CreatedAt, COALESCE((SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId) + 1, @CreatedAt))";
 
     public override string SkipLockedSql => string.Empty;
 
@@ -83,6 +79,36 @@ public sealed class SqliteDatabase : Database
     {
         await Writes.DisposeAsync();
         Connections.Dispose();
+    }
+
+    /// <summary>
+    /// A batch is a <c>BEGIN IMMEDIATE</c> transaction: SQLite's one write lock, held from the start, already makes
+    /// every batch (of this server or another process) the only writer, so keys need no lock of their own.
+    /// </summary>
+    private sealed class Batches(SqliteConnectionPool connections) : WriteBatcher.BatchTransaction
+    {
+        public override ValueTask<DbConnection> OpenAsync() => ValueTask.FromResult<DbConnection>(connections.Open());
+
+        public override Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys) => Task.CompletedTask;
+
+        public override Task SaveAsync(DbTransaction transaction, string savepoint)
+        {
+            transaction.Save(savepoint);
+            return Task.CompletedTask;
+        }
+
+        public override Task ReleaseAsync(DbTransaction transaction, string savepoint)
+        {
+            transaction.Release(savepoint);
+            return Task.CompletedTask;
+        }
+
+        public override Task RollbackAsync(DbTransaction transaction, string savepoint)
+        {
+            transaction.Rollback(savepoint);
+            transaction.Release(savepoint);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class NoLock : IAsyncDisposable
