@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 
 namespace JsonApiInvites.Persistence;
 
@@ -19,12 +18,12 @@ public abstract class Database : IAsyncDisposable
 
     /// <summary>
     /// A connection for reads on the request path, outside any transaction, whose commands are kept prepared
-    /// between uses where the provider can (see <see cref="ReadSession"/>).
+    /// between uses where the provider can (see <see cref="Session"/>).
     /// </summary>
-    public abstract ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken);
+    public abstract ValueTask<Session> ReadAsync(CancellationToken cancellationToken);
 
     /// <summary>A unit of work inside a transaction the write path owns (see <see cref="WriteBatcher"/>).</summary>
-    public delegate Task Write(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+    public delegate Task Write(WriteContext write, CancellationToken cancellationToken);
 
     /// <summary>The group commit of the hot write path, on this provider's <see cref="WriteBatcher.BatchTransaction"/>.</summary>
     public abstract WriteBatcher Writes { get; }
@@ -37,13 +36,25 @@ public abstract class Database : IAsyncDisposable
     /// <paramref name="serializeBy"/> commit one after another in the order they ran, on every server sharing the
     /// database.
     /// </summary>
-    public async Task<T> WriteAsync<T>(string sql, object parameters, Func<DbDataReader, CancellationToken, Task<T>> read, Guid? serializeBy, CancellationToken cancellationToken)
+    /// <remarks>The command is the session's own for that SQL text: compiled once per pooled connection on SQLite, auto-prepared on PostgreSQL.</remarks>
+    public async Task<T> WriteAsync<T>(
+        string sql,
+        IReadOnlyList<(string Name, object? Value)> parameters,
+        Func<DbDataReader, CancellationToken, Task<T>> read,
+        Guid? serializeBy,
+        CancellationToken cancellationToken)
     {
         T result = default!;
         await Writes.RunAsync(
-            async (connection, transaction, token) =>
+            async (write, token) =>
             {
-                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: token));
+                var command = write.Command(sql);
+                foreach (var (name, value) in parameters)
+                {
+                    command.With(name, value);
+                }
+
+                await using var reader = await write.Session.ExecuteReaderAsync(command, token);
                 result = await read(reader, token);
             },
             cancellationToken,
@@ -104,16 +115,37 @@ public abstract class Database : IAsyncDisposable
 }
 
 /// <summary>
-/// A connection rented for reads on the request path. <see cref="Command"/> gives the command for a SQL text with
-/// no parameters yet; the provider keeps it prepared where it can. Commands belong to the session: never dispose them.
+/// A pooled connection, for reads on the request path and for write batches. <see cref="Command"/> gives the command
+/// for a SQL text with no parameters yet; the provider keeps it prepared where it can. Commands belong to the
+/// session: never dispose them.
 /// </summary>
-public abstract class ReadSession : IAsyncDisposable
+public abstract class Session : IAsyncDisposable
 {
+    public abstract DbConnection Connection { get; }
+
     public abstract DbCommand Command(string sql);
 
     public abstract ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>A write's view of its batch: the session, its transaction, and the session's commands enlisted in it.</summary>
+public sealed class WriteContext(Session session, DbTransaction transaction)
+{
+    public Session Session { get; } = session;
+
+    public DbConnection Connection => Session.Connection;
+
+    public DbTransaction Transaction { get; } = transaction;
+
+    /// <summary>The session's command for <paramref name="sql"/>, in this transaction, with no parameters yet.</summary>
+    public DbCommand Command(string sql)
+    {
+        var command = Session.Command(sql);
+        command.Transaction = Transaction;
+        return command;
+    }
 }
 
 public static class DbCommandExtensions

@@ -13,13 +13,26 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         VALUES (@OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt)
         """;
 
+    /// <summary>The parameters of <see cref="InsertSql"/>: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>
+    internal static (string Name, object? Value)[] InsertParameters(Database db, Guid invitationId, EmailKind kind, DateTimeOffset now) =>
+    [
+        ("@OutboxId", db.Param(Guid.NewGuid())),
+        ("@InvitationId", db.Param(invitationId)),
+        ("@Kind", KindName(kind)),
+        ("@QueuedAt", db.Param(now)),
+    ];
+
     /// <summary>Queues an email inside the caller's transaction, so it exists exactly when the change that causes it does.</summary>
-    internal static Task EnqueueAsync(Database db, DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            InsertSql,
-            new { OutboxId = db.Param(Guid.NewGuid()), InvitationId = db.Param(invitationId), Kind = KindName(kind), QueuedAt = db.Param(now) },
-            transaction,
-            cancellationToken: cancellationToken));
+    internal static Task EnqueueAsync(Database db, DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        foreach (var (name, value) in InsertParameters(db, invitationId, kind, now))
+        {
+            parameters.Add(name, value);
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken));
+    }
 
     public async Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
     {

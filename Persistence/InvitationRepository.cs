@@ -50,21 +50,21 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             RETURNING created_at;
             {(sendEmail ? EmailOutbox.InsertSql + ";" : "")}
             """;
-        var parameters = new
+        List<(string, object?)> parameters =
+        [
+            ("@Id", db.Param(requested.Id)),
+            ("@OrganizationId", db.Param(requested.OrganizationId)),
+            ("@Email", requested.Email),
+            ("@EmailKey", emailKey),
+            ("@RoleId", db.Param(requested.RoleId)),
+            ("@CreatedAt", db.Param(requested.CreatedAt)),
+            ("@ExpiresAt", db.Param(requested.ExpiresAt)),
+        ];
+        if (sendEmail)
         {
-            Id = db.Param(requested.Id),
-            OrganizationId = db.Param(requested.OrganizationId),
-            requested.Email,
-            EmailKey = emailKey,
-            RoleId = db.Param(requested.RoleId),
-            CreatedAt = db.Param(requested.CreatedAt),
-            ExpiresAt = db.Param(requested.ExpiresAt),
             // The email is due now: the list position may lie a few milliseconds ahead, the email need not wait for it.
-            OutboxId = db.Param(Guid.NewGuid()),
-            InvitationId = db.Param(requested.Id),
-            Kind = EmailOutbox.KindName(Domain.Email.EmailKind.Invitation),
-            QueuedAt = db.Param(requested.CreatedAt),
-        };
+            parameters.AddRange(EmailOutbox.InsertParameters(db, requested.Id, Domain.Email.EmailKind.Invitation, requested.CreatedAt));
+        }
 
         var position = await db.WriteAsync(sql, parameters, ReadPositionAsync, serializeBy: requested.OrganizationId, cancellationToken);
         var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(requested.CreatedAt.ToUnixTimeMilliseconds());

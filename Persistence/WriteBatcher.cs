@@ -34,7 +34,7 @@ public sealed class WriteBatcher : IAsyncDisposable
         /// <summary>The most writes one transaction takes.</summary>
         public virtual int MaxBatch => 64;
 
-        public abstract ValueTask<DbConnection> OpenAsync();
+        public abstract ValueTask<Session> OpenAsync();
 
         /// <summary>Makes the batch the only writer of each key (in ascending order) until it commits; nothing where writes are serialized already.</summary>
         public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys);
@@ -95,8 +95,10 @@ public sealed class WriteBatcher : IAsyncDisposable
         var failures = new Exception?[batch.Count];
         try
         {
-            await using var connection = await _provider.OpenAsync();
+            await using var session = await _provider.OpenAsync();
+            var connection = session.Connection;
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            var write = new WriteContext(session, transaction);
             var keys = batch.Where(i => i.Key is not null).Select(i => i.Key!.Value).Distinct().Order().ToList();
             if (keys.Count > 0)
             {
@@ -109,7 +111,7 @@ public sealed class WriteBatcher : IAsyncDisposable
                 await _provider.SaveAsync(transaction, savepoint);
                 try
                 {
-                    await batch[i].Work(connection, transaction, CancellationToken.None);
+                    await batch[i].Work(write, CancellationToken.None);
                     await _provider.ReleaseAsync(transaction, savepoint);
                 }
                 catch (Exception exception)

@@ -14,12 +14,12 @@ public sealed class WriteBatcherTests : SqliteAppTests
         await App.MigrateAsync();
         var batcher = Sqlite.Writes;
 
-        var writes = Enumerable.Range(0, 40).Select(i => batcher.RunAsync(async (connection, transaction, token) =>
+        var writes = Enumerable.Range(0, 40).Select(i => batcher.RunAsync(async (write, token) =>
         {
-            await connection.ExecuteAsync(
+            await write.Connection.ExecuteAsync(
                 "INSERT INTO organizations (id, name, slug, created_at) VALUES (@Id, @Name, @Slug, 0)",
                 new { Id = Guid.NewGuid().ToString(), Name = $"org {i}", Slug = $"org-{i}" },
-                transaction);
+                write.Transaction);
             if (i % 3 == 0)
             {
                 throw new InvalidOperationException($"write {i} fails after writing");

@@ -48,8 +48,8 @@ public sealed class PostgresDatabase : Database
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken);
 
-    public override async ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken) =>
-        new Session(await _source.OpenConnectionAsync(cancellationToken));
+    public override async ValueTask<Session> ReadAsync(CancellationToken cancellationToken) =>
+        new PooledSession(await _source.OpenConnectionAsync(cancellationToken));
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
@@ -120,7 +120,7 @@ public sealed class PostgresDatabase : Database
     {
         public override int MaxBatch => 32;
 
-        public override async ValueTask<DbConnection> OpenAsync() => await source.OpenConnectionAsync();
+        public override async ValueTask<Session> OpenAsync() => new PooledSession(await source.OpenConnectionAsync());
 
         public override async Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys)
         {
@@ -157,8 +157,10 @@ public sealed class PostgresDatabase : Database
     }
 
     /// <summary>A pooled connection; Npgsql prepares the statements it runs often on the physical connection.</summary>
-    private sealed class Session(NpgsqlConnection connection) : ReadSession
+    private sealed class PooledSession(NpgsqlConnection connection) : Session
     {
+        public override DbConnection Connection => connection;
+
         public override DbCommand Command(string sql) => new NpgsqlCommand(sql, connection);
 
         public override async ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken) =>

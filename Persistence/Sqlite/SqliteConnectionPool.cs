@@ -118,7 +118,7 @@ public sealed class SqliteConnectionPool : IDisposable
 }
 
 /// <summary>A rented open connection with its cache of compiled commands, one per SQL text (see <see cref="SqliteConnectionPool.Rent"/>).</summary>
-public sealed class PooledConnection : ReadSession, IDisposable
+public sealed class PooledConnection : Session, IDisposable
 {
     private const int MaxCommands = 64;
     private readonly SqliteConnectionPool _owner;
@@ -130,7 +130,7 @@ public sealed class PooledConnection : ReadSession, IDisposable
         Connection = connection;
     }
 
-    public SqliteConnection Connection { get; }
+    public override SqliteConnection Connection { get; }
 
     /// <summary>The command for <paramref name="sql"/>, compiled on its first use on this connection, with no parameters yet.</summary>
     public override SqliteCommand Command(string sql)
@@ -148,6 +148,7 @@ public sealed class PooledConnection : ReadSession, IDisposable
         }
 
         command.Parameters.Clear();
+        command.Transaction = null;
         return command;
     }
 

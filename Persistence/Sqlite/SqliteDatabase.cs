@@ -29,7 +29,7 @@ public sealed class SqliteDatabase : Database
 
     public override ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => ValueTask.FromResult<DbConnection>(Connections.Open());
 
-    public override ValueTask<ReadSession> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ReadSession>(Connections.Rent());
+    public override ValueTask<Session> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult<Session>(Connections.Rent());
 
     /// <summary>SQLITE_CONSTRAINT with the UNIQUE or PRIMARY KEY extended code.</summary>
     public override bool IsUniqueViolation(Exception exception) =>
@@ -87,7 +87,8 @@ public sealed class SqliteDatabase : Database
     /// </summary>
     private sealed class Batches(SqliteConnectionPool connections) : WriteBatcher.BatchTransaction
     {
-        public override ValueTask<DbConnection> OpenAsync() => ValueTask.FromResult<DbConnection>(connections.Open());
+        /// <summary>A pooled connection, whose compiled write statements outlive the batch.</summary>
+        public override ValueTask<Session> OpenAsync() => ValueTask.FromResult<Session>(connections.Rent());
 
         public override Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys) => Task.CompletedTask;
 
