@@ -22,45 +22,16 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     public abstract ValueTask<Session> ReadAsync(CancellationToken cancellationToken);
 
-    /// <summary>A unit of work inside a transaction the write path owns (see <see cref="WriteBatcher"/>).</summary>
-    public delegate Task Write(WriteContext write, CancellationToken cancellationToken);
-
-    /// <summary>The group commit of the hot write path, on this provider's <see cref="WriteBatcher.BatchTransaction"/>.</summary>
+    /// <summary>The group commit of the hot write path, on this provider's <see cref="WriteBatcher.Provider"/>.</summary>
     public abstract WriteBatcher Writes { get; }
 
     /// <summary>
-    /// The hot write path: runs <paramref name="sql"/> (one command, any number of statements) atomically, hands its
-    /// results to <paramref name="read"/> (which must read every result, in order), and returns once the write is
-    /// durably committed, group-committed with the writes queued meanwhile (<see cref="WriteBatcher"/>). A failing
-    /// statement rolls back this write alone, and its exception is rethrown. Writes with the same
-    /// <paramref name="serializeBy"/> commit one after another in the order they ran, on every server sharing the
-    /// database.
+    /// The hot write path: commits <paramref name="write"/> atomically, group-committed with the writes queued
+    /// meanwhile (<see cref="WriteBatcher"/>), and returns the first value of each of its statements that returns
+    /// rows once it is durable. Writes with the same <see cref="BatchedWrite.SerializeBy"/> commit one after another
+    /// in the order they ran, on every server sharing the database.
     /// </summary>
-    /// <remarks>The command is the session's own for that SQL text: compiled once per pooled connection on SQLite, auto-prepared on PostgreSQL.</remarks>
-    public async Task<T> WriteAsync<T>(
-        string sql,
-        IReadOnlyList<(string Name, object? Value)> parameters,
-        Func<DbDataReader, CancellationToken, Task<T>> read,
-        Guid? serializeBy,
-        CancellationToken cancellationToken)
-    {
-        T result = default!;
-        await Writes.RunAsync(
-            async (write, token) =>
-            {
-                var command = write.Command(sql);
-                foreach (var (name, value) in parameters)
-                {
-                    command.With(name, value);
-                }
-
-                await using var reader = await write.Session.ExecuteReaderAsync(command, token);
-                result = await read(reader, token);
-            },
-            cancellationToken,
-            serializeBy);
-        return result;
-    }
+    public Task<object?[]> WriteAsync(BatchedWrite write, CancellationToken cancellationToken) => Writes.RunAsync(write, cancellationToken);
 
     /// <summary>Whether <paramref name="exception"/> is the database refusing a duplicate key (a unique index or primary key).</summary>
     public abstract bool IsUniqueViolation(Exception exception);
@@ -83,6 +54,9 @@ public abstract class Database : IAsyncDisposable
     public abstract Guid GetId(DbDataReader reader, int ordinal);
 
     public abstract DateTimeOffset GetTime(DbDataReader reader, int ordinal);
+
+    /// <summary>A stored time as a statement returned it on its own (see <see cref="WriteBatcher"/>).</summary>
+    public abstract DateTimeOffset ToTime(object value);
 
     public DateTimeOffset? GetNullableTime(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : GetTime(reader, ordinal);
 
@@ -128,24 +102,6 @@ public abstract class Session : IAsyncDisposable
     public abstract ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
-}
-
-/// <summary>A write's view of its batch: the session, its transaction, and the session's commands enlisted in it.</summary>
-public sealed class WriteContext(Session session, DbTransaction transaction)
-{
-    public Session Session { get; } = session;
-
-    public DbConnection Connection => Session.Connection;
-
-    public DbTransaction Transaction { get; } = transaction;
-
-    /// <summary>The session's command for <paramref name="sql"/>, in this transaction, with no parameters yet.</summary>
-    public DbCommand Command(string sql)
-    {
-        var command = Session.Command(sql);
-        command.Transaction = Transaction;
-        return command;
-    }
 }
 
 public static class DbCommandExtensions

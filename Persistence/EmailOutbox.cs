@@ -13,6 +13,14 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         VALUES (@OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt)
         """;
 
+    /// <summary>As <see cref="InsertSql"/>, written only if the invitation exists (a create that found a duplicate inserted none).</summary>
+    internal const string InsertForNewInvitationSql =
+        """
+        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
+        SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt
+        WHERE EXISTS (SELECT 1 FROM invitations WHERE id = @InvitationId)
+        """;
+
     /// <summary>The parameters of <see cref="InsertSql"/>: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>
     internal static (string Name, object? Value)[] InsertParameters(Database db, Guid invitationId, EmailKind kind, DateTimeOffset now) =>
     [

@@ -12,81 +12,70 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         FROM invitations
         """;
 
+    /// <remarks>
+    /// One write on the group-committed path, durable when this returns: the expiry of a stale pending invite, the
+    /// insert at its list position (nothing when a pending invite for the email exists: the unique index decides),
+    /// and the outbox row (only with the invitation).
+    /// </remarks>
     public async Task<Invitation> CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
     {
-        var emailKey = EmailAddress.UniquenessKey(invitation.Email);
-        try
+        if (invitation.State != InvitationState.Pending || invitation.ResentAt is not null)
         {
-            return await InsertAsync(invitation, emailKey, sendEmail, cancellationToken);
-        }
-        catch (DbException exception) when (db.IsUniqueViolation(exception))
-        {
-            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
-        }
-    }
-
-    /// <remarks>
-    /// One command on the group-committed write path, durable when this returns: the expiry of a stale pending
-    /// invite, the insert at its list position, and the outbox row.
-    /// </remarks>
-    private async Task<Invitation> InsertAsync(Invitation requested, string emailKey, bool sendEmail, CancellationToken cancellationToken)
-    {
-        if (requested.State != InvitationState.Pending || requested.ResentAt is not null)
-        {
-            throw new ArgumentException("A new invitation is pending and never resent.", nameof(requested));
+            throw new ArgumentException("A new invitation is pending and never resent.", nameof(invitation));
         }
 
-        // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot that a
-        // slower create fills later (SPEC §6). Creates of one organization commit one after another (serialized by
-        // the organization's id), so each goes at least 1 ms after the newest.
-        // An expired pending invite must not block a new one: the unique index only covers state = 'pending'.
-        var sql =
-            $"""
-            UPDATE invitations SET state = 'expired'
-            WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @CreatedAt;
-            INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at)
-            SELECT @Id, @OrganizationId, @Email, @EmailKey, @RoleId, 'pending', position.at, @ExpiresAt + (position.at - @CreatedAt)
-            FROM (SELECT {db.NextPositionSql} AS at) position
-            RETURNING created_at;
-            {(sendEmail ? EmailOutbox.InsertSql + ";" : "")}
-            """;
-        List<(string, object?)> parameters =
+        (string, object?)[] parameters =
         [
-            ("@Id", db.Param(requested.Id)),
-            ("@OrganizationId", db.Param(requested.OrganizationId)),
-            ("@Email", requested.Email),
-            ("@EmailKey", emailKey),
-            ("@RoleId", db.Param(requested.RoleId)),
-            ("@CreatedAt", db.Param(requested.CreatedAt)),
-            ("@ExpiresAt", db.Param(requested.ExpiresAt)),
+            ("@Id", db.Param(invitation.Id)),
+            ("@OrganizationId", db.Param(invitation.OrganizationId)),
+            ("@Email", invitation.Email),
+            ("@EmailKey", EmailAddress.UniquenessKey(invitation.Email)),
+            ("@RoleId", db.Param(invitation.RoleId)),
+            ("@CreatedAt", db.Param(invitation.CreatedAt)),
+            ("@ExpiresAt", db.Param(invitation.ExpiresAt)),
+        ];
+        List<WriteStatement> statements =
+        [
+            // An expired pending invite must not block a new one: the unique index only covers state = 'pending'.
+            new(ExpireStaleSql, parameters),
+            // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot
+            // that a slower create fills later (SPEC §6). Creates of one organization commit one after another
+            // (serialized by its id), so each goes at least 1 ms after the newest.
+            new(InsertSql, parameters, ReturnsRows: true),
         ];
         if (sendEmail)
         {
-            // The email is due now: the list position may lie a few milliseconds ahead, the email need not wait for it.
-            parameters.AddRange(EmailOutbox.InsertParameters(db, requested.Id, Domain.Email.EmailKind.Invitation, requested.CreatedAt));
+            // Due now: the list position may lie a few milliseconds ahead, the email need not wait for it.
+            statements.Add(new(EmailOutbox.InsertForNewInvitationSql, EmailOutbox.InsertParameters(db, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt)));
         }
 
-        var position = await db.WriteAsync(sql, parameters, ReadPositionAsync, serializeBy: requested.OrganizationId, cancellationToken);
-        var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(requested.CreatedAt.ToUnixTimeMilliseconds());
-        var shift = position - requestedAt;
-        return requested with { CreatedAt = requestedAt + shift, ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(requested.ExpiresAt.ToUnixTimeMilliseconds()) + shift };
-    }
-
-    /// <summary>Every statement's result, in order (SQLite runs a statement only when the reader reaches it): the insert's position.</summary>
-    private async Task<DateTimeOffset> ReadPositionAsync(DbDataReader reader, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? position = null;
-        do
+        var results = await db.WriteAsync(new BatchedWrite(statements, invitation.OrganizationId), cancellationToken);
+        if (results[0] is not { } position)
         {
-            if (reader.FieldCount == 1 && reader.GetName(0) == "created_at" && await reader.ReadAsync(cancellationToken))
-            {
-                position = db.GetTime(reader, 0);
-            }
+            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
         }
-        while (await reader.NextResultAsync(cancellationToken));
 
-        return position ?? throw new InvalidOperationException("The insert returned no position.");
+        var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.CreatedAt.ToUnixTimeMilliseconds());
+        var shift = db.ToTime(position) - requestedAt;
+        return invitation with { CreatedAt = requestedAt + shift, ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.ExpiresAt.ToUnixTimeMilliseconds()) + shift };
     }
+
+    private const string ExpireStaleSql =
+        """
+        UPDATE invitations SET state = 'expired'
+        WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @CreatedAt
+        """;
+
+    // "WHERE true": SQLite needs it before ON CONFLICT after a SELECT. The conflict target is the partial unique index.
+    private string InsertSql =>
+        $"""
+        INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at)
+        SELECT @Id, @OrganizationId, @Email, @EmailKey, @RoleId, 'pending', position.at, @ExpiresAt + (position.at - @CreatedAt)
+        FROM (SELECT {db.NextPositionSql} AS at) position
+        WHERE true
+        ON CONFLICT (organization_id, email_key) WHERE state = 'pending' DO NOTHING
+        RETURNING created_at
+        """;
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
     {

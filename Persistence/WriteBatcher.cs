@@ -1,63 +1,65 @@
-using System.Data.Common;
 using System.Threading.Channels;
 
 namespace JsonApiInvites.Persistence;
+
+/// <summary>One SQL statement of a write, with its parameters (values in their stored form, see <see cref="Database.Param(Guid)"/>).</summary>
+/// <param name="ReturnsRows">Whether the statement returns rows (a <c>RETURNING</c> clause, a <c>SELECT</c>); its first value is the statement's result.</param>
+public sealed record WriteStatement(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters, bool ReturnsRows = false);
+
+/// <summary>A write: statements that commit together or not at all, ordered with the other writes of <paramref name="SerializeBy"/>.</summary>
+public sealed record BatchedWrite(IReadOnlyList<WriteStatement> Statements, Guid? SerializeBy);
 
 /// <summary>
 /// Group commit. A durable commit costs a flush to disk (about 0.2–0.5 ms on the benchmark machine), and creates of
 /// one organization must commit one after another (their list order is their commit order), so committing each
 /// create alone caps an organization's creates at a few thousand a second however fast the rest is. Writes queued
-/// here while a commit is in flight run together in one transaction, each inside its own savepoint: a write that
-/// fails (a duplicate, say) is rolled back alone and reports its own exception, the others commit together, and
-/// every caller is answered only after the commit is durable.
+/// here while a commit is in flight go to the database together, in one transaction, and every caller is answered
+/// only once it is durable. A write that must fail on its own (a duplicate) is written not to raise an error
+/// (<c>ON CONFLICT DO NOTHING</c>, its result says so); if a batch fails anyway, nothing of it was committed and its
+/// writes are run again one by one, so each reports its own outcome.
 /// </summary>
 /// <remarks>
-/// What differs per database is in <see cref="BatchTransaction"/>: how a batch opens, how it takes the ordering
-/// locks of its writes (keys are locked in ascending order, so two batches, on two servers, never deadlock), and how
-/// savepoints are handled.
+/// What differs per database is the <see cref="Provider"/>: SQLite runs the statements one after another on its
+/// single writer; PostgreSQL sends a whole batch, with the ordering locks of its keys, in one round trip.
 /// </remarks>
 public sealed class WriteBatcher : IAsyncDisposable
 {
-    private readonly BatchTransaction _provider;
+    private readonly Provider _provider;
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public WriteBatcher(BatchTransaction provider)
+    public WriteBatcher(Provider provider)
     {
         _provider = provider;
         _loop = Task.Run(ProcessQueueAsync);
     }
 
-    /// <summary>What a provider does around the writes of a batch.</summary>
-    public abstract class BatchTransaction
+    /// <summary>How a database commits a batch.</summary>
+    public abstract class Provider
     {
         /// <summary>The most writes one transaction takes.</summary>
         public virtual int MaxBatch => 64;
 
-        public abstract ValueTask<Session> OpenAsync();
-
-        /// <summary>Makes the batch the only writer of each key (in ascending order) until it commits; nothing where writes are serialized already.</summary>
-        public abstract Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys);
-
-        public abstract Task SaveAsync(DbTransaction transaction, string savepoint);
-
-        public abstract Task ReleaseAsync(DbTransaction transaction, string savepoint);
-
-        /// <summary>Undoes a failed write; throws when the database has rolled back the whole transaction.</summary>
-        public abstract Task RollbackAsync(DbTransaction transaction, string savepoint);
+        /// <summary>
+        /// Runs <paramref name="writes"/> in one transaction, as the only writer of each of <paramref name="keys"/>
+        /// (ascending) until it commits, and commits it; returns, per write, the first value of each of its
+        /// statements that returns rows (null when it returned none). Throws, with nothing committed, when any
+        /// statement fails.
+        /// </summary>
+        public abstract Task<object?[][]> CommitAsync(IReadOnlyList<BatchedWrite> writes, IReadOnlyList<Guid> keys);
     }
 
-    private sealed record Item(Database.Write Work, Guid? Key, TaskCompletionSource Done, CancellationToken Cancellation);
+    private sealed record Item(BatchedWrite Write, TaskCompletionSource<object?[]> Done, CancellationToken Cancellation);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a transaction shared with other queued writes; completes once it is committed.
-    /// Writes with the same <paramref name="key"/> commit in the order they ran, on every server.
+    /// Commits <paramref name="write"/> with the other queued writes; returns the first value of each of its
+    /// statements that returns rows, once the write is durable.
     /// </summary>
-    public async Task RunAsync(Database.Write work, CancellationToken cancellationToken, Guid? key = null)
+    public async Task<object?[]> RunAsync(BatchedWrite write, CancellationToken cancellationToken)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync(new Item(work, key, done, cancellationToken), cancellationToken);
-        await done.Task;
+        var done = new TaskCompletionSource<object?[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Item(write, done, cancellationToken), cancellationToken);
+        return await done.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -92,68 +94,30 @@ public sealed class WriteBatcher : IAsyncDisposable
 
     private async Task CommitAsync(List<Item> batch)
     {
-        var failures = new Exception?[batch.Count];
         try
         {
-            await using var session = await _provider.OpenAsync();
-            var connection = session.Connection;
-            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-            var write = new WriteContext(session, transaction);
-            var keys = batch.Where(i => i.Key is not null).Select(i => i.Key!.Value).Distinct().Order().ToList();
-            if (keys.Count > 0)
-            {
-                await _provider.LockAsync(connection, transaction, keys);
-            }
-
+            var results = await _provider.CommitAsync([.. batch.Select(i => i.Write)], KeysOf(batch));
             for (var i = 0; i < batch.Count; i++)
             {
-                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await _provider.SaveAsync(transaction, savepoint);
-                try
-                {
-                    await batch[i].Work(write, CancellationToken.None);
-                    await _provider.ReleaseAsync(transaction, savepoint);
-                }
-                catch (Exception exception)
-                {
-                    try
-                    {
-                        await _provider.RollbackAsync(transaction, savepoint);
-                    }
-                    catch (DbException)
-                    {
-                        // The database rolled back the whole transaction (disk full, I/O error, a lost connection): the
-                        // batch fails with the cause.
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
-                    }
-
-                    failures[i] = exception;
-                }
+                batch[i].Done.TrySetResult(results[i]);
             }
-
-            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception exception)
         {
-            // Nothing was committed: every write of the batch fails with the cause.
+            if (batch.Count == 1)
+            {
+                batch[0].Done.TrySetException(exception);
+                return;
+            }
+
+            // Nothing was committed. Alone, each write succeeds or fails on its own account.
             foreach (var item in batch)
             {
-                item.Done.TrySetException(exception);
-            }
-
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (failures[i] is { } failure)
-            {
-                batch[i].Done.TrySetException(failure);
-            }
-            else
-            {
-                batch[i].Done.TrySetResult();
+                await CommitAsync([item]);
             }
         }
     }
+
+    private static List<Guid> KeysOf(List<Item> batch) =>
+        [.. batch.Where(i => i.Write.SerializeBy is not null).Select(i => i.Write.SerializeBy!.Value).Distinct().Order()];
 }

@@ -1,48 +1,62 @@
-using Dapper;
 using JsonApiInvites.Api.Tests.Infrastructure;
+using JsonApiInvites.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JsonApiInvites.Api.Tests.Persistence;
 
 /// <summary>Group commit: writes queued together share a transaction, yet each fails or succeeds on its own.</summary>
-public sealed class WriteBatcherTests : SqliteAppTests
+public sealed class WriteBatcherTests(DatabaseKind database) : FreshAppTests(database)
 {
     protected override bool WithOrganization => false;
 
+    private Database Db => App.Services.GetRequiredService<Database>();
+
+    private BatchedWrite InsertOrganization(string slug, Guid? serializeBy = null) => new(
+        [
+            new WriteStatement(
+                "INSERT INTO organizations (id, name, slug, created_at) VALUES (@Id, @Slug, @Slug, @Now) RETURNING slug",
+                [("@Id", Db.Param(Guid.NewGuid())), ("@Slug", slug), ("@Now", Db.Param(TestClock.Start))],
+                ReturnsRows: true),
+        ],
+        serializeBy);
+
     [Test]
-    public async Task A_failing_write_is_rolled_back_alone_and_the_others_commit()
+    public async Task A_failing_write_fails_alone_and_the_others_commit()
     {
         await App.MigrateAsync();
-        var batcher = Sqlite.Writes;
+        await Db.WriteAsync(InsertOrganization("taken"), CancellationToken.None);
 
-        var writes = Enumerable.Range(0, 40).Select(i => batcher.RunAsync(async (write, token) =>
-        {
-            await write.Connection.ExecuteAsync(
-                "INSERT INTO organizations (id, name, slug, created_at) VALUES (@Id, @Name, @Slug, 0)",
-                new { Id = Guid.NewGuid().ToString(), Name = $"org {i}", Slug = $"org-{i}" },
-                write.Transaction);
-            if (i % 3 == 0)
-            {
-                throw new InvalidOperationException($"write {i} fails after writing");
-            }
-        }, CancellationToken.None)).ToList();
+        // Every third write takes a slug already taken: the database refuses it, in whatever batch it lands.
+        var writes = Enumerable.Range(0, 40)
+            .Select(i => Db.WriteAsync(InsertOrganization(i % 3 == 0 ? "taken" : $"org-{i}", serializeBy: Guid.Empty), CancellationToken.None))
+            .ToList();
         var outcomes = await Task.WhenAll(writes.Select(async w =>
         {
             try
             {
-                await w;
-                return "ok";
+                return (string?)(await w)[0];
             }
-            catch (InvalidOperationException exception)
+            catch (System.Data.Common.DbException exception) when (Db.IsUniqueViolation(exception))
             {
-                return exception.Message;
+                return null;
             }
         }));
 
-        Assert.That(outcomes.Count(o => o == "ok"), Is.EqualTo(26));
-        Assert.That(outcomes.Where(o => o != "ok"), Has.All.Contains("fails after writing"));
-        await using var db = Sqlite.Connections.Open();
-        var slugs = (await db.QueryAsync<string>("SELECT slug FROM organizations")).ToHashSet();
-        Assert.That(slugs, Has.Count.EqualTo(26));
-        Assert.That(slugs.Any(s => s == "org-0" || s == "org-3"), Is.False, "a failed write leaves nothing behind");
+        Assert.That(outcomes.Count(o => o is not null), Is.EqualTo(26));
+        Assert.That(outcomes.Where(o => o is not null), Is.EquivalentTo(Enumerable.Range(0, 40).Where(i => i % 3 != 0).Select(i => $"org-{i}")));
+        Assert.That(await App.Data.CountAsync("organizations"), Is.EqualTo(27), "each refused write left nothing behind, the others all committed");
+    }
+
+    [Test]
+    public async Task A_statement_that_returns_no_row_gives_null()
+    {
+        await App.MigrateAsync();
+        var write = new BatchedWrite(
+            [new WriteStatement("SELECT slug FROM organizations WHERE slug = @Slug", [("@Slug", "nobody")], ReturnsRows: true)],
+            SerializeBy: null);
+
+        var result = await Db.WriteAsync(write, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new object?[] { null }));
     }
 }

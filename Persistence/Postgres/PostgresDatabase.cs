@@ -75,6 +75,13 @@ public sealed class PostgresDatabase : Database
 
     public override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
+    public override DateTimeOffset ToTime(object value) => value switch
+    {
+        DateTimeOffset time => time,
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        _ => throw new InvalidCastException($"Not a stored time: {value.GetType()}."),
+    };
+
     /// <summary>GREATEST ignores the NULL of an organization without invitations.</summary>
     public override string NextPositionSql =>
         "GREATEST(@CreatedAt, (SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId) + interval '1 millisecond')";
@@ -110,36 +117,53 @@ public sealed class PostgresDatabase : Database
     }
 
     /// <summary>
-    /// A batch locks the keys of its writes with transaction-scoped advisory locks, in ascending order (so batches on
-    /// different servers never deadlock), before any write runs: the next batch with one of those keys, on any
-    /// server, waits until this one commits, and then sees everything it wrote. Savepoints need no release (they end
-    /// with the transaction); a batch stays within the 64 subtransactions PostgreSQL tracks per session without
-    /// spilling to disk.
+    /// A batch is one round trip: Npgsql sends all its statements with a single Sync, so PostgreSQL runs them as one
+    /// implicit transaction and commits it before answering. It starts with transaction-scoped advisory locks on its
+    /// keys, in ascending order (so batches on different servers never deadlock): the next batch with one of those
+    /// keys, on any server, waits until this one commits, then sees everything it wrote. No lock is ever held while
+    /// the server waits for this process.
     /// </summary>
-    private sealed class Batches(NpgsqlDataSource source) : WriteBatcher.BatchTransaction
+    private sealed class Batches(NpgsqlDataSource source) : WriteBatcher.Provider
     {
-        public override int MaxBatch => 32;
-
-        public override async ValueTask<Session> OpenAsync() => new PooledSession(await source.OpenConnectionAsync());
-
-        public override async Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys)
+        public override async Task<object?[][]> CommitAsync(IReadOnlyList<BatchedWrite> writes, IReadOnlyList<Guid> keys)
         {
-            var sql = new System.Text.StringBuilder();
-            var parameters = new DynamicParameters();
-            for (var i = 0; i < keys.Count; i++)
+            await using var connection = await source.OpenConnectionAsync();
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var key in keys)
             {
-                sql.Append("SELECT pg_advisory_xact_lock(@k").Append(i).Append(");");
-                parameters.Add("k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), LockKey(keys[i]));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = LockKey(key) } } });
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction));
+            foreach (var statement in writes.SelectMany(w => w.Statements))
+            {
+                var command = new NpgsqlBatchCommand(statement.Sql);
+                foreach (var (name, value) in statement.Parameters)
+                {
+                    command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            var results = writes.Select(w => new object?[w.Statements.Count(s => s.ReturnsRows)]).ToArray();
+            await using (var reader = await batch.ExecuteReaderAsync())
+            {
+                // Result sets with columns come in statement order: the locks', then those of statements that return rows.
+                var rowSets = keys.Select(_ => (Write: -1, Value: -1))
+                    .Concat(writes.SelectMany((w, i) => w.Statements.Where(s => s.ReturnsRows).Select((_, v) => (Write: i, Value: v))))
+                    .GetEnumerator();
+                do
+                {
+                    if (reader.FieldCount > 0 && rowSets.MoveNext() && rowSets.Current.Write >= 0)
+                    {
+                        results[rowSets.Current.Write][rowSets.Current.Value] = await reader.ReadAsync() ? reader.GetValue(0) : null;
+                    }
+                }
+                while (await reader.NextResultAsync());
+            }
+
+            return results;
         }
-
-        public override Task SaveAsync(DbTransaction transaction, string savepoint) => transaction.SaveAsync(savepoint);
-
-        public override Task ReleaseAsync(DbTransaction transaction, string savepoint) => Task.CompletedTask;
-
-        public override Task RollbackAsync(DbTransaction transaction, string savepoint) => transaction.RollbackAsync(savepoint);
 
         /// <summary>The 64-bit advisory lock key of an id (its first eight bytes; the migration lock uses the two-key form, apart).</summary>
         private static long LockKey(Guid key) => BitConverter.ToInt64(key.ToByteArray(), 0);

@@ -49,6 +49,8 @@ public sealed class SqliteDatabase : Database
 
     public override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
+    public override DateTimeOffset ToTime(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+
     public override string NextPositionSql =>
         "MAX(@CreatedAt, COALESCE((SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId) + 1, @CreatedAt))";
 
@@ -82,33 +84,45 @@ public sealed class SqliteDatabase : Database
     }
 
     /// <summary>
-    /// A batch is a <c>BEGIN IMMEDIATE</c> transaction: SQLite's one write lock, held from the start, already makes
-    /// every batch (of this server or another process) the only writer, so keys need no lock of their own.
+    /// A batch is one <c>BEGIN IMMEDIATE</c> transaction on a pooled connection, whose compiled statements outlive the
+    /// batch. SQLite's single write lock, held from the start, already makes every batch (of this server or another
+    /// process) the only writer, so keys need no lock of their own.
     /// </summary>
-    private sealed class Batches(SqliteConnectionPool connections) : WriteBatcher.BatchTransaction
+    private sealed class Batches(SqliteConnectionPool connections) : WriteBatcher.Provider
     {
-        /// <summary>A pooled connection, whose compiled write statements outlive the batch.</summary>
-        public override ValueTask<Session> OpenAsync() => ValueTask.FromResult<Session>(connections.Rent());
-
-        public override Task LockAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Guid> keys) => Task.CompletedTask;
-
-        public override Task SaveAsync(DbTransaction transaction, string savepoint)
+        public override Task<object?[][]> CommitAsync(IReadOnlyList<BatchedWrite> writes, IReadOnlyList<Guid> keys)
         {
-            transaction.Save(savepoint);
-            return Task.CompletedTask;
-        }
+            using var session = connections.Rent();
+            using var transaction = session.Connection.BeginTransaction();
+            var results = new object?[writes.Count][];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var values = new List<object?>(1);
+                foreach (var statement in writes[i].Statements)
+                {
+                    var command = session.Command(statement.Sql);
+                    command.Transaction = transaction;
+                    foreach (var (name, value) in statement.Parameters)
+                    {
+                        command.With(name, value);
+                    }
 
-        public override Task ReleaseAsync(DbTransaction transaction, string savepoint)
-        {
-            transaction.Release(savepoint);
-            return Task.CompletedTask;
-        }
+                    if (statement.ReturnsRows)
+                    {
+                        using var reader = command.ExecuteReader();
+                        values.Add(reader.Read() ? reader.GetValue(0) : null);
+                    }
+                    else
+                    {
+                        command.ExecuteNonQuery();
+                    }
+                }
 
-        public override Task RollbackAsync(DbTransaction transaction, string savepoint)
-        {
-            transaction.Rollback(savepoint);
-            transaction.Release(savepoint);
-            return Task.CompletedTask;
+                results[i] = [.. values];
+            }
+
+            transaction.Commit();
+            return Task.FromResult(results);
         }
     }
 
