@@ -79,6 +79,9 @@ public abstract class Database : IAsyncDisposable
     /// <summary>The table that records applied migrations, created if missing.</summary>
     public abstract string CreateMigrationsTableSql { get; }
 
+    /// <summary>A connection of its own for migrating: one session from open to dispose, whatever the pooling settings.</summary>
+    public virtual ValueTask<DbConnection> OpenForMigrationAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     /// <summary>
     /// Makes <paramref name="connection"/> the only migrator of this database until the result is disposed, however
     /// many servers start together, and applies the per-database settings migrations rely on.

@@ -23,7 +23,7 @@ public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migr
 
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForMigrationAsync(cancellationToken);
         await using var migrationLock = await database.LockForMigrationAsync(connection, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(database.CreateMigrationsTableSql, cancellationToken: cancellationToken));
 

@@ -23,8 +23,11 @@ public static class TestPostgres
 {
     public const string Variable = "INVITES_TEST_POSTGRES";
 
+    // Schemas are made and dropped with plain synchronous commands, whatever the tests' connection string asks for.
     private static readonly Lazy<NpgsqlDataSource?> Admin = new(() =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } connectionString ? NpgsqlDataSource.Create(connectionString) : null);
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } connectionString
+            ? NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = false })
+            : null);
 
     public static string Unavailable =>
         $"PostgreSQL cases are skipped: set {Variable} to a connection string of a database the tests may create schemas in, "

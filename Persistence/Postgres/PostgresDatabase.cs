@@ -17,6 +17,7 @@ public sealed class PostgresDatabase : Database
     private const int MigrationLockClass = 0x4A414931;
     private readonly NpgsqlDataSource _source;
     private readonly string _description;
+    private readonly string _migrationConnectionString;
 
     public PostgresDatabase(string connectionString)
     {
@@ -37,6 +38,8 @@ public sealed class PostgresDatabase : Database
         }
 
         _source = NpgsqlDataSource.Create(builder);
+        // The migration lock is a session lock: its connection must be one session (never multiplexed), and need not stay pooled.
+        _migrationConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Multiplexing = false, Pooling = false }.ConnectionString;
         Writes = new WriteBatcher(new Batches(_source));
         _description = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port} as '{builder.Username}'";
     }
@@ -50,6 +53,21 @@ public sealed class PostgresDatabase : Database
 
     public override async ValueTask<Session> ReadAsync(CancellationToken cancellationToken) =>
         new PooledSession(await _source.OpenConnectionAsync(cancellationToken));
+
+    public override async ValueTask<DbConnection> OpenForMigrationAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_migrationConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
