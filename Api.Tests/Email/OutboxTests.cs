@@ -10,37 +10,18 @@ namespace JsonApiInvites.Api.Tests.Email;
 /// <summary>SPEC §5: the email intent is written with the invitation, and delivered once, whatever happens between.</summary>
 public sealed partial class OutboxTests(DatabaseKind database) : EveryDatabaseTests(database)
 {
-    private readonly List<IDisposable> _started = [];
-
-    [TearDown]
-    public void Stop()
-    {
-        foreach (var started in Enumerable.Reverse(_started))
-        {
-            started.Dispose();
-        }
-
-        _started.Clear();
-    }
-
     private sealed record Invited(TestApp App, HttpClient Client, TestOrganization Org, Guid Invitation);
 
     /// <summary>An app (the dispatcher off unless <paramref name="settings"/> say otherwise), a client, an organization and one invitation to ada@example.com.</summary>
     private async Task<Invited> StartWithInvitationAsync(Dictionary<string, string?>? settings = null, string organization = "Acme", string role = "collaborator")
     {
         var app = Start(settings);
-        var client = app.CreateClient();
-        _started.Add(client);
+        var client = Track(app.CreateClient());
         var org = await app.CreateOrganizationAsync(organization);
         return new Invited(app, client, org, await client.CreateInvitationAsync(org, "ada@example.com", role));
     }
 
-    private TestApp Start(Dictionary<string, string?>? settings = null, TestStore? store = null)
-    {
-        var app = new TestApp(Database, settings, store);
-        _started.Add(app);
-        return app;
-    }
+    private TestApp Start(Dictionary<string, string?>? settings = null, TestStore? store = null) => Track(new TestApp(Database, settings, store));
 
     private static Task<int> Dispatch(TestApp app) => app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
 

@@ -77,9 +77,33 @@ public abstract class SqliteAppTests() : AppTests(DatabaseKind.Sqlite)
     public void StopFreshApp() => StopApp();
 }
 
-/// <summary>A fixture that starts its own apps (several, or with settings of its own), once per database.</summary>
+/// <summary>
+/// A fixture that starts its own apps (several, or with settings of its own), once per database. What a test
+/// starts through <see cref="Track"/> is stopped after it, last started first.
+/// </summary>
 [TestFixtureSource(typeof(DatabaseKinds), nameof(DatabaseKinds.All))]
 public abstract class EveryDatabaseTests(DatabaseKind database)
 {
+    private readonly List<IDisposable> _started = [];
+
     protected DatabaseKind Database { get; } = database;
+
+    [TearDown]
+    public void StopStarted()
+    {
+        foreach (var started in Enumerable.Reverse(_started))
+        {
+            started.Dispose();
+        }
+
+        _started.Clear();
+    }
+
+    /// <summary>Stops <paramref name="started"/> (an app, a client, a server) when the test ends.</summary>
+    protected T Track<T>(T started)
+        where T : IDisposable
+    {
+        _started.Add(started);
+        return started;
+    }
 }

@@ -10,26 +10,6 @@ namespace JsonApiInvites.Api.Tests.RateLimiting;
 /// </summary>
 public sealed class SharedRateLimitTests(DatabaseKind database) : EveryDatabaseTests(database)
 {
-    private readonly List<IDisposable> _started = [];
-
-    [TearDown]
-    public void Stop()
-    {
-        foreach (var started in Enumerable.Reverse(_started))
-        {
-            started.Dispose();
-        }
-
-        _started.Clear();
-    }
-
-    private T Track<T>(T started)
-        where T : IDisposable
-    {
-        _started.Add(started);
-        return started;
-    }
-
     private static Dictionary<string, string?> Limited(Dictionary<string, string?> settings)
     {
         settings["RateLimit:PermitLimit"] = "3";
@@ -40,8 +20,8 @@ public sealed class SharedRateLimitTests(DatabaseKind database) : EveryDatabaseT
     /// <summary>Moves a clock to the start of a window, so that a test's requests share one.</summary>
     private static void StartOfWindow(TestApp app) => app.Clock.Advance(TimeSpan.FromSeconds(60 - (app.Clock.GetUtcNow().ToUnixTimeSeconds() % 60)));
 
-    [Test]
-    public async Task Two_servers_spend_one_budget_per_token()
+    /// <summary>Two servers on one database and one Redis, at the start of a window; an organization; a client of each.</summary>
+    private async Task<(TestOrganization Org, HttpClient[] Clients)> StartTwoAsync()
     {
         var settings = Limited(TestRedis.Settings());
         var a = Track(new TestApp(Database, settings));
@@ -49,7 +29,13 @@ public sealed class SharedRateLimitTests(DatabaseKind database) : EveryDatabaseT
         var b = Track(new TestApp(Database, settings, a.HandOver()));
         StartOfWindow(a);
         StartOfWindow(b);
-        var clients = new[] { Track(a.CreateClient()), Track(b.CreateClient()) };
+        return (org, [Track(a.CreateClient()), Track(b.CreateClient())]);
+    }
+
+    [Test]
+    public async Task Two_servers_spend_one_budget_per_token()
+    {
+        var (org, clients) = await StartTwoAsync();
 
         var responses = new List<ApiResponse>();
         for (var i = 0; i < 4; i++)
@@ -68,13 +54,7 @@ public sealed class SharedRateLimitTests(DatabaseKind database) : EveryDatabaseT
     [Test]
     public async Task Anonymous_requests_spend_one_budget_per_client_address_across_servers()
     {
-        var settings = Limited(TestRedis.Settings());
-        var a = Track(new TestApp(Database, settings));
-        var org = await a.CreateOrganizationAsync();
-        var b = Track(new TestApp(Database, settings, a.HandOver()));
-        StartOfWindow(a);
-        StartOfWindow(b);
-        var clients = new[] { Track(a.CreateClient()), Track(b.CreateClient()) };
+        var (org, clients) = await StartTwoAsync();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)

@@ -14,19 +14,6 @@ namespace JsonApiInvites.Api.Tests.Scale;
 /// </summary>
 public sealed partial class ManyInstancesTests(DatabaseKind database) : EveryDatabaseTests(database)
 {
-    private readonly List<IDisposable> _started = [];
-
-    [TearDown]
-    public void Stop()
-    {
-        foreach (var started in Enumerable.Reverse(_started))
-        {
-            started.Dispose();
-        }
-
-        _started.Clear();
-    }
-
     /// <summary>Two servers on one database (the first owns it); an organization made through the first.</summary>
     private async Task<(TestApp A, HttpClient ClientA, TestApp B, HttpClient ClientB, TestOrganization Org)> StartTwoAsync(Dictionary<string, string?>? settings = null)
     {
@@ -36,13 +23,6 @@ public sealed partial class ManyInstancesTests(DatabaseKind database) : EveryDat
         var b = Track(new TestApp(Database, settings, a.HandOver()));
         var clientB = Track(b.CreateClient());
         return (a, clientA, b, clientB, org);
-    }
-
-    private T Track<T>(T started)
-        where T : IDisposable
-    {
-        _started.Add(started);
-        return started;
     }
 
     [Test]
