@@ -26,8 +26,8 @@ if (ManagementCli.IsCommand(args))
     return await ManagementCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
-// The schema is migrated before the server listens; a database it cannot open stops it with one line.
-if (await DatabaseStartup.PrepareAsync(app.Services, CancellationToken.None) is { } problem)
+// Before the server listens: settings it cannot run with, or a database it cannot open, stop it with one line.
+if ((ApiRateLimiting.CheckConfiguration(app.Services) ?? await DatabaseStartup.PrepareAsync(app.Services, CancellationToken.None)) is { } problem)
 {
     await Console.Error.WriteLineAsync(problem);
     return 1;

@@ -70,6 +70,17 @@ public sealed class StartupTests
         }
     }
 
+    [TestCase("redis", "", "RateLimit:Store=redis needs ConnectionStrings:Redis")]
+    [TestCase("memcached", "", "RateLimit:Store 'memcached' is not supported")]
+    public async Task A_rate_limit_store_the_server_cannot_use_stops_it_with_one_line(string store, string redis, string message)
+    {
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["RateLimit__Store"] = store, ["ConnectionStrings__Redis"] = redis, ["ConnectionStrings__Invites"] = "Data Source=invites.db" },
+            Timeout);
+
+        AssertOneClearLine(exitCode, output, error, message);
+    }
+
     [TestCase("postgres", "", "ConnectionStrings:Invites is required")]
     [TestCase("mysql", "Data Source=x.db", "Database:Provider 'mysql' is not supported")]
     public async Task A_database_setting_the_server_cannot_use_stops_it_with_one_line(string provider, string connectionString, string message)

@@ -157,6 +157,9 @@ public sealed class ApiPartitionedRateLimiter(int permitLimit, TimeSpan window, 
     }
 }
 
+/// <summary>A rate-limit setting the server cannot start with; its message names the key and what it may be.</summary>
+public sealed class RateLimitConfigurationException(string message) : Exception(message);
+
 public static class ApiRateLimiting
 {
     public const string LimitHeader = "X-RateLimit-Limit";
@@ -173,6 +176,20 @@ public static class ApiRateLimiting
             ? "token:" + token.Id.ToString("N")
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
+    /// <summary>Builds the limiter of the configured store; null when it can, else one line for the operator.</summary>
+    public static string? CheckConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<PartitionedRateLimiter<HttpContext>>();
+            return null;
+        }
+        catch (RateLimitConfigurationException exception)
+        {
+            return exception.Message;
+        }
+    }
+
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ApiRateLimitOptions>(configuration.GetSection("RateLimit"));
@@ -181,7 +198,7 @@ public static class ApiRateLimiting
             var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
             if (options.PermitLimit < 1 || options.WindowSeconds < 1)
             {
-                throw new InvalidOperationException("RateLimit:PermitLimit and RateLimit:WindowSeconds must be positive.");
+                throw new RateLimitConfigurationException("RateLimit:PermitLimit and RateLimit:WindowSeconds must be positive.");
             }
 
             var clock = provider.GetRequiredService<TimeProvider>();
@@ -194,7 +211,7 @@ public static class ApiRateLimiting
             var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString("Redis");
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new InvalidOperationException("RateLimit:Store=redis needs ConnectionStrings:Redis (for example 'localhost:6379').");
+                throw new RateLimitConfigurationException("RateLimit:Store=redis needs ConnectionStrings:Redis (for example 'localhost:6379').");
             }
 
             return new RedisRateLimitStore(connectionString, options.KeyPrefix, provider.GetRequiredService<ILogger<RedisRateLimitStore>>());
@@ -212,7 +229,7 @@ public static class ApiRateLimiting
                     options.PermitLimit,
                     TimeSpan.FromSeconds(options.WindowSeconds),
                     provider.GetRequiredService<TimeProvider>()),
-                _ => throw new InvalidOperationException($"RateLimit:Store '{options.Store}' is not supported; use 'memory' or 'redis'."),
+                _ => throw new RateLimitConfigurationException($"RateLimit:Store '{options.Store}' is not supported; use 'memory' or 'redis'."),
             };
         });
         // Readiness watches Redis only where it is the store (known once configuration is read).

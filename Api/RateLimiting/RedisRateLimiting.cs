@@ -32,7 +32,16 @@ public sealed class RedisRateLimitStore : IDisposable
 
     public RedisRateLimitStore(string connectionString, string keyPrefix, ILogger<RedisRateLimitStore> logger)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
+        ConfigurationOptions options;
+        try
+        {
+            options = ConfigurationOptions.Parse(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new RateLimitConfigurationException($"ConnectionStrings:Redis is not a valid Redis configuration: {exception.Message}");
+        }
+
         // Start without Redis rather than not at all; the client keeps reconnecting in the background.
         options.AbortOnConnectFail = false;
         Endpoints = string.Join(", ", options.EndPoints.Select(e => e.ToString()));
