@@ -31,6 +31,10 @@ public static class DatabaseStartup
             await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
             return null;
         }
+        catch (DatabaseConfigurationException exception)
+        {
+            return exception.Message;
+        }
         catch (Exception exception) when (database.IsUnreachable(exception))
         {
             return $"ConnectionStrings:Invites: cannot open the {database.Describe()}: {OneLine(exception)}";

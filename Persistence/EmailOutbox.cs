@@ -13,12 +13,16 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         VALUES (@OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt)
         """;
 
-    /// <summary>As <see cref="InsertSql"/>, written only if the invitation exists (a create that found a duplicate inserted none).</summary>
+    /// <summary>
+    /// As <see cref="InsertSql"/> for a new invitation: written only if the invitation exists (a create that found a
+    /// duplicate inserted none) and has no email queued yet (a rerun of a create that did commit queues no second one).
+    /// </summary>
     internal const string InsertForNewInvitationSql =
         """
         INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
         SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt
         WHERE EXISTS (SELECT 1 FROM invitations WHERE id = @InvitationId)
+          AND NOT EXISTS (SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId)
         """;
 
     /// <summary>The parameters of <see cref="InsertSql"/>: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>

@@ -13,11 +13,25 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         """;
 
     /// <remarks>
-    /// One write on the group-committed path, durable when this returns: the expiry of a stale pending invite, the
-    /// insert at its list position (nothing when a pending invite for the email exists: the unique index decides),
-    /// and the outbox row (only with the invitation).
+    /// One write on the group-committed path, durable when this returns, and safe to run twice: the expiry of a stale
+    /// pending invite, the insert at its list position (nothing when a pending invite for the email exists: the
+    /// unique index decides), and the outbox row (only with the invitation, and only once).
     /// </remarks>
     public async Task<Invitation> CreateAsync(Invitation invitation, bool sendEmail, CancellationToken cancellationToken)
+    {
+        var results = await db.WriteAsync(CreateWrite(invitation, sendEmail), cancellationToken);
+        if (results[0] is not { } position)
+        {
+            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
+        }
+
+        var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.CreatedAt.ToUnixTimeMilliseconds());
+        var shift = db.ToTime(position) - requestedAt;
+        return invitation with { CreatedAt = requestedAt + shift, ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.ExpiresAt.ToUnixTimeMilliseconds()) + shift };
+    }
+
+    /// <summary>The write of <see cref="CreateAsync"/>; its one result is the invitation's stored <c>created_at</c>, null for a duplicate.</summary>
+    internal BatchedWrite CreateWrite(Invitation invitation, bool sendEmail)
     {
         if (invitation.State != InvitationState.Pending || invitation.ResentAt is not null)
         {
@@ -41,7 +55,11 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot
             // that a slower create fills later (SPEC §6). Creates of one organization commit one after another
             // (serialized by its id), so each goes at least 1 ms after the newest.
-            new(InsertSql, parameters, ReturnsRows: true),
+            new(InsertSql, parameters),
+            // Its position, read back: no row means a pending invite for the email exists. Read rather than
+            // returned by the insert, so that a rerun of a write whose first run did commit (WriteBatcher) finds
+            // the invitation it made instead of reporting a duplicate.
+            new("SELECT created_at FROM invitations WHERE id = @Id", parameters, ReturnsRows: true),
         ];
         if (sendEmail)
         {
@@ -49,15 +67,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             statements.Add(new(EmailOutbox.InsertForNewInvitationSql, EmailOutbox.InsertParameters(db, invitation.Id, Domain.Email.EmailKind.Invitation, invitation.CreatedAt)));
         }
 
-        var results = await db.WriteAsync(new BatchedWrite(statements, invitation.OrganizationId), cancellationToken);
-        if (results[0] is not { } position)
-        {
-            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
-        }
-
-        var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.CreatedAt.ToUnixTimeMilliseconds());
-        var shift = db.ToTime(position) - requestedAt;
-        return invitation with { CreatedAt = requestedAt + shift, ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.ExpiresAt.ToUnixTimeMilliseconds()) + shift };
+        return new BatchedWrite(statements, invitation.OrganizationId);
     }
 
     private const string ExpireStaleSql =
@@ -74,7 +84,6 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         FROM (SELECT {db.NextPositionSql} AS at) position
         WHERE true
         ON CONFLICT (organization_id, email_key) WHERE state = 'pending' DO NOTHING
-        RETURNING created_at
         """;
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)

@@ -42,9 +42,10 @@ public static class PersistenceServiceCollectionExtensions
                 {
                     return new SqliteDatabase(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString);
                 }
-                catch (ArgumentException exception)
+                catch (ArgumentException)
                 {
-                    throw new DatabaseConfigurationException($"ConnectionStrings:Invites is not a valid SQLite connection string: {exception.Message}");
+                    // The parser's message may quote part of the string, a password among it: name the key only.
+                    throw new DatabaseConfigurationException("ConnectionStrings:Invites is not a valid SQLite connection string (an unknown keyword or a value of the wrong kind).");
                 }
 
             case DatabaseOptions.Postgres when connectionString is null:
@@ -55,9 +56,11 @@ public static class PersistenceServiceCollectionExtensions
                 {
                     return new PostgresDatabase(connectionString);
                 }
-                catch (ArgumentException exception)
+                catch (ArgumentException)
                 {
-                    throw new DatabaseConfigurationException($"ConnectionStrings:Invites is not a valid PostgreSQL connection string: {exception.Message}");
+                    // The parser's message may quote part of the string, a password among it: name the key only.
+                    throw new DatabaseConfigurationException(
+                        "ConnectionStrings:Invites is not a valid PostgreSQL connection string (an unknown keyword or a value of the wrong kind; see Npgsql's connection string parameters).");
                 }
 
             default:

@@ -15,8 +15,9 @@ public sealed record BatchedWrite(IReadOnlyList<WriteStatement> Statements, Guid
 /// create alone caps an organization's creates at a few thousand a second however fast the rest is. Writes queued
 /// here while a commit is in flight go to the database together, in one transaction, and every caller is answered
 /// only once it is durable. A write that must fail on its own (a duplicate) is written not to raise an error
-/// (<c>ON CONFLICT DO NOTHING</c>, its result says so); if a batch fails anyway, nothing of it was committed and its
-/// writes are run again one by one, so each reports its own outcome.
+/// (<c>ON CONFLICT DO NOTHING</c>, its result says so); if a batch fails anyway, its writes are run again one by one,
+/// so each reports its own outcome. A write must therefore be safe to run twice: a failure can be ambiguous (the
+/// connection lost after the database committed), so the rerun may find its own first run committed.
 /// </summary>
 /// <remarks>
 /// What differs per database is the <see cref="Provider"/>: SQLite runs the statements one after another on its
@@ -42,7 +43,7 @@ public sealed class WriteBatcher : IAsyncDisposable
 
         /// <summary>
         /// Runs <paramref name="writes"/> in one transaction, as the only writer of each of <paramref name="keys"/>
-        /// (ascending) until it commits, and commits it; returns, per write, the first value of each of its
+        /// until it commits (locked in one fixed order, so that batches never deadlock), and commits it; returns, per write, the first value of each of its
         /// statements that returns rows (null when it returned none). Throws, with nothing committed, when any
         /// statement fails.
         /// </summary>
@@ -119,5 +120,5 @@ public sealed class WriteBatcher : IAsyncDisposable
     }
 
     private static List<Guid> KeysOf(List<Item> batch) =>
-        [.. batch.Where(i => i.Write.SerializeBy is not null).Select(i => i.Write.SerializeBy!.Value).Distinct().Order()];
+        [.. batch.Where(i => i.Write.SerializeBy is not null).Select(i => i.Write.SerializeBy!.Value).Distinct()];
 }

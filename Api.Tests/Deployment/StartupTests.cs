@@ -71,6 +71,7 @@ public sealed class StartupTests
     }
 
     [TestCase("redis", "", "RateLimit:Store=redis needs ConnectionStrings:Redis")]
+    [TestCase("redis", "password=secret-Pa55", "ConnectionStrings:Redis names no Redis server")]
     [TestCase("memcached", "", "RateLimit:Store 'memcached' is not supported")]
     public async Task A_rate_limit_store_the_server_cannot_use_stops_it_with_one_line(string store, string redis, string message)
     {
@@ -79,6 +80,22 @@ public sealed class StartupTests
             Timeout);
 
         AssertOneClearLine(exitCode, output, error, message);
+        Assert.That(error + output, Does.Not.Contain("secret-Pa55"));
+    }
+
+    [Test]
+    public async Task A_postgresql_database_that_does_not_start_transactions_read_committed_stops_the_server_with_one_line()
+    {
+        // The ordering of creates across servers relies on READ COMMITTED (each statement sees what committed before it).
+        using var store = TestStore.Create(DatabaseKind.Postgres);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString) { Options = @"-c default_transaction_isolation=repeatable\ read" };
+
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["Database__Provider"] = "postgres", ["ConnectionStrings__Invites"] = builder.ConnectionString },
+            Timeout);
+
+        AssertOneClearLine(exitCode, output, error, "ConnectionStrings:Invites");
+        Assert.That(error, Does.Contain("'repeatable read'").And.Contain("'read committed'"));
     }
 
     [TestCase("postgres", "", "ConnectionStrings:Invites is required")]

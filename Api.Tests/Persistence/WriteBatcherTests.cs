@@ -48,6 +48,24 @@ public sealed class WriteBatcherTests(DatabaseKind database) : FreshAppTests(dat
     }
 
     [Test]
+    public async Task A_create_run_again_after_it_committed_finds_its_invitation_and_queues_no_second_email()
+    {
+        // A batch whose failure is ambiguous (the connection lost after the commit) is rerun write by write.
+        var org = await App.CreateOrganizationAsync();
+        var repository = (InvitationRepository)App.Services.GetRequiredService<JsonApiInvites.Domain.Invitations.IInvitationRepository>();
+        var invitation = JsonApiInvites.Domain.Invitations.Invitation.CreatePending(org.Id, "ada@example.com", org.Roles["viewer"], TestClock.Start, TimeSpan.FromDays(7));
+        var write = repository.CreateWrite(invitation, sendEmail: true);
+
+        var first = await Db.WriteAsync(write, CancellationToken.None);
+        var again = await Db.WriteAsync(write, CancellationToken.None);
+
+        Assert.That(first[0], Is.Not.Null, "the first run created it");
+        Assert.That(again, Is.EqualTo(first), "the rerun finds the same invitation, not a duplicate");
+        Assert.That((await App.Data.InvitationsAsync()).Select(i => i.Id), Is.EqualTo(new[] { invitation.Id }));
+        Assert.That((await App.Data.OutboxAsync()).Select(e => e.InvitationId), Is.EqualTo(new[] { invitation.Id }), "one email, not two");
+    }
+
+    [Test]
     public async Task A_statement_that_returns_no_row_gives_null()
     {
         await App.MigrateAsync();

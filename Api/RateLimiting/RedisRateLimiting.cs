@@ -25,8 +25,11 @@ public sealed class RedisRateLimitStore : IDisposable
         return n
         """;
 
-    private readonly Task<ConnectionMultiplexer> _connecting;
+    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(5);
+    private readonly ConfigurationOptions _options;
     private readonly string _keyPrefix;
+    private Task<ConnectionMultiplexer> _connecting;
+    private long _lastConnectTicks;
     private readonly ILogger _logger;
     private int _failing;
 
@@ -42,11 +45,18 @@ public sealed class RedisRateLimitStore : IDisposable
             throw new RateLimitConfigurationException($"ConnectionStrings:Redis is not a valid Redis configuration: {exception.Message}");
         }
 
+        if (options.EndPoints.Count == 0)
+        {
+            throw new RateLimitConfigurationException("ConnectionStrings:Redis names no Redis server (for example 'localhost:6379').");
+        }
+
         // Start without Redis rather than not at all; the client keeps reconnecting in the background.
         options.AbortOnConnectFail = false;
         Endpoints = string.Join(", ", options.EndPoints.Select(e => e.ToString()));
         _keyPrefix = keyPrefix;
         _logger = logger;
+        _options = options;
+        _lastConnectTicks = Environment.TickCount64;
         _connecting = ConnectionMultiplexer.ConnectAsync(options);
     }
 
@@ -65,7 +75,8 @@ public sealed class RedisRateLimitStore : IDisposable
         try
         {
             // The first requests after start wait (briefly) for the first connection.
-            var connection = _connecting.IsCompletedSuccessfully ? _connecting.Result : await _connecting.WaitAsync(Timeout, cancellationToken);
+            var connecting = Connecting();
+            var connection = connecting.IsCompletedSuccessfully ? connecting.Result : await connecting.WaitAsync(Timeout, cancellationToken);
             if (!connection.IsConnected)
             {
                 Failed("not connected");
@@ -79,11 +90,27 @@ public sealed class RedisRateLimitStore : IDisposable
             Answered();
             return (long)result;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever goes wrong with Redis, the request is counted locally: never a failed request.
             Failed(exception.Message);
             return null;
         }
+    }
+
+    /// <summary>The connection under way; a first connection that failed for good (a configuration the client gives up on) is tried again now and then.</summary>
+    private Task<ConnectionMultiplexer> Connecting()
+    {
+        var current = Volatile.Read(ref _connecting);
+        var last = Interlocked.Read(ref _lastConnectTicks);
+        if (current.IsFaulted && Environment.TickCount64 - last >= Reconnect.TotalMilliseconds
+            && Interlocked.CompareExchange(ref _lastConnectTicks, Environment.TickCount64, last) == last)
+        {
+            var next = ConnectionMultiplexer.ConnectAsync(_options);
+            Interlocked.CompareExchange(ref _connecting, next, current);
+        }
+
+        return Volatile.Read(ref _connecting);
     }
 
     /// <summary>Asks Redis for a PING, for readiness.</summary>
@@ -91,15 +118,16 @@ public sealed class RedisRateLimitStore : IDisposable
     {
         try
         {
-            if (!_connecting.IsCompletedSuccessfully || !_connecting.Result.IsConnected)
+            var connecting = Connecting();
+            if (!connecting.IsCompletedSuccessfully || !connecting.Result.IsConnected)
             {
                 return false;
             }
 
-            await _connecting.Result.GetDatabase().PingAsync().WaitAsync(Timeout, cancellationToken);
+            await connecting.Result.GetDatabase().PingAsync().WaitAsync(Timeout, cancellationToken);
             return true;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return false;
         }
@@ -107,13 +135,14 @@ public sealed class RedisRateLimitStore : IDisposable
 
     public void Dispose()
     {
-        if (_connecting.IsCompletedSuccessfully)
+        var connecting = Volatile.Read(ref _connecting);
+        if (connecting.IsCompletedSuccessfully)
         {
-            _connecting.Result.Dispose();
+            connecting.Result.Dispose();
         }
         else
         {
-            _connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
     }
 

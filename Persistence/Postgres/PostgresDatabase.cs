@@ -37,7 +37,8 @@ public sealed class PostgresDatabase : Database
             builder.NoResetOnClose = true;
         }
 
-        if (!given.ContainsKey("Multiplexing"))
+        // Npgsql refuses multiplexing with several hosts, without pooling or with keepalives: leave those as given.
+        if (!given.ContainsKey("Multiplexing") && builder.Pooling && builder.KeepAlive == 0 && !(builder.Host ?? "").Contains(',', StringComparison.Ordinal))
         {
             // Concurrent requests' commands share connections and go out together: fewer system calls and fewer
             // wake-ups of PostgreSQL's processes per query. Measured on the benchmark machine with Npgsql alone,
@@ -46,7 +47,15 @@ public sealed class PostgresDatabase : Database
             builder.Multiplexing = true;
         }
 
-        _source = NpgsqlDataSource.Create(builder);
+        try
+        {
+            _source = NpgsqlDataSource.Create(builder);
+        }
+        catch (NotSupportedException exception)
+        {
+            throw new DatabaseConfigurationException($"ConnectionStrings:Invites asks for something Npgsql does not support together: {exception.Message}");
+        }
+
         // The migration lock is a session lock: its connection must be one session (never multiplexed), and need not stay pooled.
         _migrationConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Multiplexing = false, Pooling = false }.ConnectionString;
         Writes = new WriteBatcher(new Batches(_source));
@@ -132,6 +141,15 @@ public sealed class PostgresDatabase : Database
     /// </summary>
     public override async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        // Creates rely on READ COMMITTED: a batch's statements after its ordering locks must each see what was
+        // committed while it waited (under REPEATABLE READ the snapshot would date from before the lock).
+        var isolation = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SHOW transaction_isolation", cancellationToken: cancellationToken));
+        if (!string.Equals(isolation, "read committed", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DatabaseConfigurationException(
+                $"ConnectionStrings:Invites: the {_description} starts transactions at '{isolation}' (default_transaction_isolation); the server needs 'read committed'.");
+        }
+
         const string key = "@Class, hashtext(coalesce(current_schema(), ''))";
         await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_advisory_lock({key})", new { Class = MigrationLockClass }, cancellationToken: cancellationToken));
         return new MigrationLock(connection, $"SELECT pg_advisory_unlock({key})");
@@ -156,9 +174,10 @@ public sealed class PostgresDatabase : Database
         {
             await using var connection = await source.OpenConnectionAsync();
             await using var batch = new NpgsqlBatch(connection);
-            foreach (var key in keys)
+            var lockKeys = keys.Select(LockKey).Distinct().Order().ToList();
+            foreach (var key in lockKeys)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = LockKey(key) } } });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = key } } });
             }
 
             foreach (var statement in writes.SelectMany(w => w.Statements))
@@ -176,7 +195,7 @@ public sealed class PostgresDatabase : Database
             await using (var reader = await batch.ExecuteReaderAsync())
             {
                 // Result sets with columns come in statement order: the locks', then those of statements that return rows.
-                var rowSets = keys.Select(_ => (Write: -1, Value: -1))
+                var rowSets = lockKeys.Select(_ => (Write: -1, Value: -1))
                     .Concat(writes.SelectMany((w, i) => w.Statements.Where(s => s.ReturnsRows).Select((_, v) => (Write: i, Value: v))))
                     .GetEnumerator();
                 do
