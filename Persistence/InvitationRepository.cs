@@ -38,20 +38,20 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             throw new ArgumentException("A new invitation is pending and never resent.", nameof(invitation));
         }
 
+        // Each statement binds only what it names (SQLite binds every parameter given, per statement and per create).
+        (string, object?) id = ("@Id", db.Param(invitation.Id));
+        (string, object?) organization = ("@OrganizationId", db.Param(invitation.OrganizationId));
+        (string, object?) emailKey = ("@EmailKey", EmailAddress.UniquenessKey(invitation.Email));
+        (string, object?) createdAt = ("@CreatedAt", db.Param(invitation.CreatedAt));
         (string, object?)[] parameters =
         [
-            ("@Id", db.Param(invitation.Id)),
-            ("@OrganizationId", db.Param(invitation.OrganizationId)),
-            ("@Email", invitation.Email),
-            ("@EmailKey", EmailAddress.UniquenessKey(invitation.Email)),
-            ("@RoleId", db.Param(invitation.RoleId)),
-            ("@CreatedAt", db.Param(invitation.CreatedAt)),
+            id, organization, ("@Email", invitation.Email), emailKey, ("@RoleId", db.Param(invitation.RoleId)), createdAt,
             ("@ExpiresAt", db.Param(invitation.ExpiresAt)),
         ];
         List<WriteStatement> statements =
         [
             // An expired pending invite must not block a new one: the unique index only covers state = 'pending'.
-            new(ExpireStaleSql, parameters),
+            new(ExpireStaleSql, [organization, emailKey, createdAt]),
             // The list order (created_at, id) must be the commit order, or a client walking pages could pass a slot
             // that a slower create fills later (SPEC §6). Creates of one organization commit one after another
             // (serialized by its id), so each goes at least 1 ms after the newest.
@@ -59,7 +59,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             // Its position, read back: no row means a pending invite for the email exists. Read rather than
             // returned by the insert, so that a rerun of a write whose first run did commit (WriteBatcher) finds
             // the invitation it made instead of reporting a duplicate.
-            new("SELECT created_at FROM invitations WHERE id = @Id", parameters, ReturnsRows: true),
+            new("SELECT created_at FROM invitations WHERE id = @Id", [id], ReturnsRows: true),
         ];
         if (sendEmail)
         {
