@@ -8,6 +8,8 @@ public static class InvitationsServiceCollectionExtensions
             .Bind(configuration.GetSection(InvitationOptions.Section))
             .Validate(o => o.ExpiryDays is >= 1 and <= 365, "Invites:ExpiryDays must be from 1 to 365.")
             .ValidateOnStart();
+        services.AddSingleton<Roles.RoleGrants>();
+        services.AddSingleton<InvitationService>();
         return services;
     }
 }
