@@ -97,6 +97,24 @@ public sealed class VersionResolutionTests
     }
 
     [Test]
+    public void A_successor_declared_for_a_later_day_changes_nothing_before_that_day()
+    {
+        var versions = new DeclaredVersions([ApiVersionName.Parse("2022-11-14"), ApiVersionName.Parse("2024-10-15~beta"), ApiVersionName.Parse("2026-11-25")]);
+        var before = new DateOnly(2026, 11, 24);
+        var on = new DateOnly(2026, 11, 25);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(versions.LifecycleOf(ApiVersionName.Parse("2022-11-14"), before), Is.EqualTo(new VersionLifecycle("ga", null, null)));
+            Assert.That(versions.LifecycleOf(ApiVersionName.Parse("2024-10-15~beta"), before), Is.EqualTo(new VersionLifecycle("beta", null, null)));
+            Assert.That(versions.LifecycleOf(ApiVersionName.Parse("2022-11-14"), on), Is.EqualTo(new VersionLifecycle("deprecated", on, new DateOnly(2027, 5, 25))));
+            Assert.That(versions.LifecycleOf(ApiVersionName.Parse("2024-10-15~beta"), on), Is.EqualTo(new VersionLifecycle("deprecated", on, new DateOnly(2027, 2, 24))));
+            Assert.That(DeclaredVersions.IsAnnounced(ApiVersionName.Parse("2026-11-25"), new DateOnly(2026, 11, 23)), Is.False);
+            Assert.That(DeclaredVersions.IsAnnounced(ApiVersionName.Parse("2026-11-25"), before), Is.True, "tomorrow, somewhere on Earth, is today");
+        });
+    }
+
+    [Test]
     public void A_ga_version_is_not_deprecated_by_a_newer_beta()
     {
         var versions = new DeclaredVersions([ApiVersionName.Parse("2021-06-04"), ApiVersionName.Parse("2024-10-15~beta")]);

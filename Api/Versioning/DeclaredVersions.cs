@@ -43,22 +43,32 @@ public sealed class DeclaredVersions
         return best;
     }
 
-    /// <summary>The first later version of equal or higher stability, which supersedes <paramref name="version"/>.</summary>
-    public ApiVersionName? SuccessorOf(ApiVersionName version) =>
-        All.Where(v => v.Date > version.Date && v.Stability >= version.Stability).Select(v => (ApiVersionName?)v).FirstOrDefault();
+    /// <summary>
+    /// The first later version of equal or higher stability whose date has come by <paramref name="today"/>: it
+    /// supersedes <paramref name="version"/>. A version declared for a later day changes nothing before that day.
+    /// </summary>
+    public ApiVersionName? SuccessorOf(ApiVersionName version, DateOnly today) =>
+        All.Where(v => v.Date > version.Date && v.Date <= today && v.Stability >= version.Stability).Select(v => (ApiVersionName?)v).FirstOrDefault();
 
-    public bool IsSuperseded(ApiVersionName version) => SuccessorOf(version) is not null;
+    public bool IsSuperseded(ApiVersionName version, DateOnly today) => SuccessorOf(version, today) is not null;
+
+    /// <summary>
+    /// Whether clients can see <paramref name="version"/> by <paramref name="today"/> (UTC): dated no later than
+    /// tomorrow, a client's today somewhere on Earth (a request may name that date, see SPEC §3).
+    /// </summary>
+    public static bool IsAnnounced(ApiVersionName version, DateOnly today) => version.Date <= today.AddDays(1);
 
     /// <summary>The oldest declared version.</summary>
     public ApiVersionName First => All[0];
 
     /// <summary>
-    /// A version is deprecated once a newer declared version of equal or higher stability exists; it is sunset a fixed
-    /// number of days after that successor's date (GA 181, beta 91, experimental and wip 1), and still served.
+    /// A version is deprecated once a newer declared version of equal or higher stability has come (its date is
+    /// today or past); it is sunset a fixed number of days after that successor's date (GA 181, beta 91, experimental
+    /// and wip 1), and still served.
     /// </summary>
     public VersionLifecycle LifecycleOf(ApiVersionName version, DateOnly today)
     {
-        if (SuccessorOf(version) is not { } next)
+        if (SuccessorOf(version, today) is not { } next)
         {
             return new VersionLifecycle(ApiVersionName.StabilityName(version.Stability), null, null);
         }

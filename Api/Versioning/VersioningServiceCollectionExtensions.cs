@@ -18,17 +18,11 @@ public sealed class DeclaredVersionsConvention(DeclaredVersions versions) : ICon
 {
     public bool Apply(IControllerConventionBuilder builder, ControllerModel controller)
     {
+        // Which versions are deprecated depends on the day (a successor's date must have come): the reporter says so
+        // per request (DatedApiVersionReporter); here every declared version is simply supported.
         foreach (var version in versions.All)
         {
-            // Deprecation does not depend on the day: a version is deprecated once a successor is declared.
-            if (versions.IsSuperseded(version))
-            {
-                builder.HasDeprecatedApiVersion(DatedApiVersionParser.ToApiVersion(version));
-            }
-            else
-            {
-                builder.HasApiVersion(DatedApiVersionParser.ToApiVersion(version));
-            }
+            builder.HasApiVersion(DatedApiVersionParser.ToApiVersion(version));
         }
 
         foreach (var action in controller.Actions)
