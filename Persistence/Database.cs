@@ -58,15 +58,18 @@ public abstract class Database : IAsyncDisposable
     /// <summary>A stored time as a statement returned it on its own (see <see cref="WriteBatcher"/>).</summary>
     public abstract DateTimeOffset ToTime(object value);
 
+    /// <summary>A stored id as a statement returned it on its own.</summary>
+    public abstract Guid ToId(object value);
+
     public DateTimeOffset? GetNullableTime(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : GetTime(reader, ordinal);
 
     // The SQL that differs.
 
     /// <summary>
-    /// The list position of a new invitation of <c>@OrganizationId</c> created at <c>@CreatedAt</c>: that instant, or
-    /// 1 ms after the organization's newest invitation if that is later.
+    /// The list position of a new row of <paramref name="table"/> (invitations, memberships) for <c>@OrganizationId</c>
+    /// created at <c>@CreatedAt</c>: that instant, or 1 ms after the organization's newest row if that is later.
     /// </summary>
-    public abstract string NextPositionSql { get; }
+    public abstract string NextPositionSql(string table);
 
     /// <summary>Appended to the outbox's claim query so that concurrent dispatchers pass over each other's rows.</summary>
     public abstract string SkipLockedSql { get; }

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using JsonApiInvites.Domain;
 using JsonApiInvites.Domain.Invitations;
+using JsonApiInvites.Domain.Memberships;
 
 namespace JsonApiInvites.Persistence;
 
@@ -8,7 +10,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
 {
     private const string SelectColumns =
         """
-        SELECT id, email, role_id, state, created_at, expires_at, resent_at
+        SELECT id, email, role_id, state, created_at, expires_at, resent_at, accepted_at, membership_id
         FROM invitations
         """;
 
@@ -22,7 +24,9 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         var results = await db.WriteAsync(CreateWrite(invitation, sendEmail), cancellationToken);
         if (results[0] is not { } position)
         {
-            throw new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
+            throw results[1] is not null
+                ? new AlreadyMemberException($"{invitation.Email} is already a member of this organization.")
+                : new InvitationAlreadyExistsException($"A pending invitation for {invitation.Email} already exists in this organization.");
         }
 
         var requestedAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.CreatedAt.ToUnixTimeMilliseconds());
@@ -30,7 +34,10 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         return invitation with { CreatedAt = requestedAt + shift, ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(invitation.ExpiresAt.ToUnixTimeMilliseconds()) + shift };
     }
 
-    /// <summary>The write of <see cref="CreateAsync"/>; its one result is the invitation's stored <c>created_at</c>, null for a duplicate.</summary>
+    /// <summary>
+    /// The write of <see cref="CreateAsync"/>; its results are the invitation's stored <c>created_at</c> (null when none
+    /// was made) and whether the email is a member (non-null when it is).
+    /// </summary>
     internal BatchedWrite CreateWrite(Invitation invitation, bool sendEmail)
     {
         if (invitation.State != InvitationState.Pending || invitation.ResentAt is not null)
@@ -60,6 +67,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             // returned by the insert, so that a rerun of a write whose first run did commit (WriteBatcher) finds
             // the invitation it made instead of reporting a duplicate.
             new("SELECT created_at FROM invitations WHERE id = @Id", [id], ReturnsRows: true),
+            new(MemberSql, [organization, emailKey], ReturnsRows: true),
         ];
         if (sendEmail)
         {
@@ -76,80 +84,80 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         WHERE organization_id = @OrganizationId AND email_key = @EmailKey AND state = 'pending' AND expires_at <= @CreatedAt
         """;
 
-    // "WHERE true": SQLite needs it before ON CONFLICT after a SELECT. The conflict target is the partial unique index.
+    // Nothing for a member (SPEC §5: already_member). SQLite needs a WHERE before ON CONFLICT after a SELECT. The
+    // conflict target is the partial unique index: a second pending invite is not inserted, and not an error.
     private string InsertSql =>
         $"""
         INSERT INTO invitations (id, organization_id, email, email_key, role_id, state, created_at, expires_at)
         SELECT @Id, @OrganizationId, @Email, @EmailKey, @RoleId, 'pending', position.at, @ExpiresAt + (position.at - @CreatedAt)
-        FROM (SELECT {db.NextPositionSql} AS at) position
-        WHERE true
+        FROM (SELECT {db.NextPositionSql("invitations")} AS at) position
+        WHERE NOT EXISTS ({MemberSql})
         ON CONFLICT (organization_id, email_key) WHERE state = 'pending' DO NOTHING
         """;
+
+    private const string MemberSql = "SELECT 1 FROM memberships WHERE organization_id = @OrganizationId AND email_key = @EmailKey";
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(organizationId, filter);
         parameters.Add(("@Id", db.Param(invitationId)));
         await using var session = await db.ReadAsync(cancellationToken);
-        var command = Bind(session.Command($"{SelectColumns} WHERE {where} AND id = @Id"), parameters);
+        var command = KeysetPages.Bind(session.Command($"{SelectColumns} WHERE {where} AND id = @Id"), parameters);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader, organizationId) : null;
     }
 
-    public async Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken)
+    public Task<Page<Invitation>> ListAsync(Guid organizationId, InvitationFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(organizationId, filter);
-        parameters.Add(("@Take", page.Limit + 1));
-        var backward = page.EndingBefore is not null;
-        var cursor = page.EndingBefore ?? page.StartingAfter;
-        if (cursor is { } c)
-        {
-            parameters.Add(("@CursorTime", db.Param(c.CreatedAt)));
-            parameters.Add(("@CursorId", db.Param(c.Id)));
-        }
+        return KeysetPages.ReadAsync(db, SelectColumns, "invitations", where, parameters, page, reader => Read(reader, organizationId), cancellationToken);
+    }
 
-        var seek = cursor is null ? string.Empty : backward ? " AND (created_at, id) < (@CursorTime, @CursorId)" : " AND (created_at, id) > (@CursorTime, @CursorId)";
-        var order = backward ? "created_at DESC, id DESC" : "created_at, id";
-
+    public async Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
+    {
         await using var session = await db.ReadAsync(cancellationToken);
-        var items = new List<Invitation>(page.Limit + 1);
-        var command = Bind(session.Command($"{SelectColumns} WHERE {where}{seek} ORDER BY {order} LIMIT @Take"), parameters);
-        await using (var reader = await session.ExecuteReaderAsync(command, cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(Read(reader, organizationId));
-            }
-        }
+        var command = session.Command($"{SelectColumns.Replace("SELECT ", "SELECT organization_id, ", StringComparison.Ordinal)} WHERE token_hash = @TokenHash")
+            .With("@TokenHash", tokenHash);
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader, db.GetId(reader, 0), offset: 1) : null;
+    }
 
-        var more = items.Count > page.Limit;
-        if (more)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        if (backward)
-        {
-            items.Reverse();
-        }
-
-        // Whether anything lies on the cursor's other side (the cursor row itself may have been filtered out).
-        var beyondCursor = false;
-        if (cursor is not null)
-        {
-            // Ordered, so that the planner walks the organization's index from the near end (unordered, PostgreSQL may
-            // scan the whole table for one row of a small organization).
-            var opposite = backward
-                ? "(created_at, id) >= (@CursorTime, @CursorId) ORDER BY created_at DESC, id DESC"
-                : "(created_at, id) <= (@CursorTime, @CursorId) ORDER BY created_at, id";
-            var exists = Bind(session.Command($"SELECT 1 FROM invitations WHERE {where} AND {opposite} LIMIT 1"), parameters);
-            await using var reader = await session.ExecuteReaderAsync(exists, cancellationToken);
-            beyondCursor = await reader.ReadAsync(cancellationToken);
-        }
-
-        return backward
-            ? new InvitationPage(items, HasPrevious: more, HasNext: beyondCursor)
-            : new InvitationPage(items, HasPrevious: beyondCursor, HasNext: more);
+    /// <remarks>
+    /// One write, serialized with the organization's creates and member changes, and safe to rerun: the invitation is
+    /// marked accepted only while it is pending, unexpired, opened by this token and its email no member; the
+    /// membership is inserted only for an invitation marked with its id, and read back by that id.
+    /// </remarks>
+    public async Task<Membership?> AcceptAsync(Invitation invitation, string tokenHash, Guid membershipId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        (string, object?) organization = ("@OrganizationId", db.Param(invitation.OrganizationId));
+        (string, object?) membership = ("@MembershipId", db.Param(membershipId));
+        (string, object?) invitationId = ("@InvitationId", db.Param(invitation.Id));
+        (string, object?) createdAt = ("@CreatedAt", db.Param(now));
+        List<WriteStatement> statements =
+        [
+            new(
+                """
+                UPDATE invitations SET state = 'accepted', accepted_at = @CreatedAt, membership_id = @MembershipId
+                WHERE id = @InvitationId AND organization_id = @OrganizationId AND token_hash = @TokenHash
+                  AND state = 'pending' AND expires_at > @CreatedAt
+                  AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = @OrganizationId AND m.email_key = invitations.email_key)
+                """,
+                [organization, membership, invitationId, createdAt, ("@TokenHash", tokenHash)]),
+            new(
+                $"""
+                INSERT INTO memberships (id, organization_id, email, email_key, role_id, invitation_id, created_at)
+                SELECT @MembershipId, i.organization_id, i.email, i.email_key, i.role_id, i.id, position.at
+                FROM invitations i, (SELECT {db.NextPositionSql("memberships")} AS at) position
+                WHERE i.id = @InvitationId AND i.membership_id = @MembershipId
+                ON CONFLICT DO NOTHING
+                """,
+                [organization, membership, invitationId, createdAt]),
+            new("SELECT created_at FROM memberships WHERE id = @MembershipId", [membership], ReturnsRows: true),
+        ];
+        var results = await db.WriteAsync(new BatchedWrite(statements, invitation.OrganizationId), cancellationToken);
+        return results[0] is null
+            ? null
+            : await new MembershipRepository(db).FindAsync(invitation.OrganizationId, membershipId, cancellationToken);
     }
 
     public async Task<bool> ChangeRoleAsync(Guid organizationId, Guid invitationId, Guid roleId, CancellationToken cancellationToken)
@@ -242,29 +250,24 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         return (sql, parameters);
     }
 
-    private static DbCommand Bind(DbCommand command, List<(string Name, object Value)> parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.With(name, value);
-        }
-
-        return command;
-    }
-
     /// <summary>
     /// A row of <see cref="SelectColumns"/>, read by position: the hot path of every read (a page is 101 rows), so no
     /// mapper in between and no column the query already fixes (every query here is within one organization).
     /// </summary>
-    private Invitation Read(DbDataReader reader, Guid organizationId) => new(
-        db.GetId(reader, 0),
+    /// <param name="offset">Where the columns of <see cref="SelectColumns"/> start in the row.</param>
+    private Invitation Read(DbDataReader reader, Guid organizationId, int offset = 0) => new(
+        db.GetId(reader, offset),
         organizationId,
-        reader.GetString(1),
-        db.GetId(reader, 2),
-        ParseState(reader.GetString(3)),
-        db.GetTime(reader, 4),
-        db.GetTime(reader, 5),
-        db.GetNullableTime(reader, 6));
+        reader.GetString(offset + 1),
+        db.GetId(reader, offset + 2),
+        ParseState(reader.GetString(offset + 3)),
+        db.GetTime(reader, offset + 4),
+        db.GetTime(reader, offset + 5),
+        db.GetNullableTime(reader, offset + 6))
+    {
+        AcceptedAt = db.GetNullableTime(reader, offset + 7),
+        MembershipId = reader.IsDBNull(offset + 8) ? null : db.GetId(reader, offset + 8),
+    };
 
     private static string StateName(InvitationState state) => state switch
     {

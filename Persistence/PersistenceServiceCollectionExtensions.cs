@@ -1,5 +1,6 @@
 using JsonApiInvites.Domain.Email;
 using JsonApiInvites.Domain.Invitations;
+using JsonApiInvites.Domain.Memberships;
 using JsonApiInvites.Domain.Organizations;
 using JsonApiInvites.Domain.Tokens;
 using JsonApiInvites.Persistence.Postgres;
@@ -27,6 +28,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<IOrganizationRepository, OrganizationRepository>();
         services.AddSingleton<ITokenRepository, TokenRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
+        services.AddSingleton<IMembershipRepository, MembershipRepository>();
         services.AddSingleton<IEmailOutbox, EmailOutbox>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         return services;

@@ -42,6 +42,10 @@ public sealed class InvitationService(
         {
             throw new JsonApiException(Errors.AlreadyExists(exception.Message));
         }
+        catch (AlreadyMemberException exception)
+        {
+            throw new JsonApiException(Errors.AlreadyMember(exception.Message, ErrorSource.AtPointer("/data/attributes/email")));
+        }
 
         if (input.SendEmail)
         {

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Domain;
 using JsonApiInvites.Domain.Invitations;
 
 namespace JsonApiInvites.Api.Invitations;
@@ -13,17 +14,17 @@ public static class PageCursor
 
     private sealed record Payload([property: JsonPropertyName("t")] long Time, [property: JsonPropertyName("id")] Guid Id);
 
-    public static string Encode(InvitationPosition position) =>
+    public static string Encode(ListPosition position) =>
         Prefix + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(position.CreatedAt.ToUnixTimeMilliseconds(), position.Id)));
 
-    public static InvitationPosition Decode(string parameter, string value)
+    public static ListPosition Decode(string parameter, string value)
     {
         try
         {
             if (value.StartsWith(Prefix, StringComparison.Ordinal)
                 && JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(value.AsSpan(Prefix.Length))) is { Time: >= 0 } payload)
             {
-                return new InvitationPosition(DateTimeOffset.FromUnixTimeMilliseconds(payload.Time), payload.Id);
+                return new ListPosition(DateTimeOffset.FromUnixTimeMilliseconds(payload.Time), payload.Id);
             }
         }
         catch (Exception exception) when (exception is FormatException or JsonException or ArgumentOutOfRangeException)

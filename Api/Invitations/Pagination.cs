@@ -1,5 +1,6 @@
 using System.Globalization;
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Domain;
 using JsonApiInvites.Domain.Invitations;
 
 namespace JsonApiInvites.Api.Invitations;
@@ -14,7 +15,7 @@ public static class Pagination
 
     public static IReadOnlyList<string> Parameters { get; } = [Limit, StartingAfter, EndingBefore];
 
-    public static InvitationPageRequest Read(QueryReader query)
+    public static PageRequest Read(QueryReader query)
     {
         var limit = DefaultLimit;
         if (query.Single(Limit) is { } text)
@@ -32,7 +33,7 @@ public static class Pagination
             throw new JsonApiException(Errors.InvalidQueryParameter(EndingBefore, "Give 'starting_after' or 'ending_before', not both."));
         }
 
-        return new InvitationPageRequest(
+        return new PageRequest(
             limit,
             after is null ? null : PageCursor.Decode(StartingAfter, after),
             before is null ? null : PageCursor.Decode(EndingBefore, before));
@@ -41,7 +42,7 @@ public static class Pagination
     /// <summary>
     /// <c>self</c> is the request as made; <c>first</c>, <c>prev</c> and <c>next</c> keep every other parameter and replace the cursor.
     /// </summary>
-    public static Links LinksFor(string path, IQueryCollection query, LinkBuilder links, InvitationPageRequest request, InvitationPage page)
+    public static Links LinksFor(string path, IQueryCollection query, LinkBuilder links, PageRequest request, Page<Invitation> page)
     {
         var kept = query
             .Where(p => p.Key is not (StartingAfter or EndingBefore) && p.Key != Versioning.ApiVersionMiddleware.QueryParameter)
@@ -51,12 +52,12 @@ public static class Pagination
             .Where(p => p.Key != Versioning.ApiVersionMiddleware.QueryParameter)
             .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString()));
 
-        string With(string cursorName, InvitationPosition position) =>
+        string With(string cursorName, ListPosition position) =>
             links.To(path, [.. kept, new(cursorName, PageCursor.Encode(position))]);
 
         // An empty page past either end still links back across the cursor it was asked with.
-        var first = page.Items.Count > 0 ? InvitationPosition.Of(page.Items[0]) : request.StartingAfter;
-        var last = page.Items.Count > 0 ? InvitationPosition.Of(page.Items[^1]) : request.EndingBefore;
+        var first = page.Items.Count > 0 ? new ListPosition(page.Items[0].CreatedAt, page.Items[0].Id) : request.StartingAfter;
+        var last = page.Items.Count > 0 ? new ListPosition(page.Items[^1].CreatedAt, page.Items[^1].Id) : request.EndingBefore;
         return new Links
         {
             Self = links.To(path, current),

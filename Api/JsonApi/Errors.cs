@@ -82,6 +82,8 @@ public static class Errors
     public static ErrorObject AlreadyExists(string detail) => new(
         409, "already_exists", "Already exists", detail, ErrorSource.AtPointer("/data/attributes/email"));
 
+    public static ErrorObject AlreadyMember(string detail, ErrorSource? source = null) => new(409, "already_member", "Already a member", detail, source);
+
     public static ErrorObject InvalidState(string detail) => new(409, "invalid_state", "Invalid state", detail);
 
     public static ErrorObject Internal() => new(

@@ -1,28 +1,20 @@
 namespace JsonApiInvites.Domain.Invitations;
 
-/// <summary>A position in the (created_at, id) order of an organization's invitations.</summary>
-public readonly record struct InvitationPosition(DateTimeOffset CreatedAt, Guid Id)
-{
-    public static InvitationPosition Of(Invitation invitation) => new(invitation.CreatedAt, invitation.Id);
-}
-
 /// <summary>Which invitations a list or lookup may see. Statuses are evaluated at <paramref name="Now"/>.</summary>
 public sealed record InvitationFilter(IReadOnlySet<InvitationStatus> Statuses, string? Email, DateTimeOffset Now);
 
-/// <summary>A keyset page request: at most one of the two positions is set.</summary>
-public sealed record InvitationPageRequest(int Limit, InvitationPosition? StartingAfter, InvitationPosition? EndingBefore);
-
-/// <summary>One page, oldest first, and whether there is anything before or after it.</summary>
-public sealed record InvitationPage(IReadOnlyList<Invitation> Items, bool HasPrevious, bool HasNext);
-
 public sealed class InvitationAlreadyExistsException(string message) : Exception(message);
+
+/// <summary>The email is already a member of the organization: no invitation is made.</summary>
+public sealed class AlreadyMemberException(string message) : Exception(message);
 
 public interface IInvitationRepository
 {
     /// <summary>
     /// Inserts a pending invitation. An expired pending invite for the same email is marked expired in the same
     /// transaction, so it does not block a new one. Throws <see cref="InvitationAlreadyExistsException"/> when a
-    /// pending invite for the same (organization, email) exists; the database's unique index decides.
+    /// pending invite for the same (organization, email) exists (the database's unique index decides), and
+    /// <see cref="AlreadyMemberException"/> when the email is a member of the organization.
     /// </summary>
     /// <remarks>
     /// With <paramref name="sendEmail"/>, an invitation email is queued in the outbox in the same transaction. Returns the
@@ -33,7 +25,7 @@ public interface IInvitationRepository
 
     Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken);
 
-    Task<InvitationPage> ListAsync(Guid organizationId, InvitationFilter filter, InvitationPageRequest page, CancellationToken cancellationToken);
+    Task<Page<Invitation>> ListAsync(Guid organizationId, InvitationFilter filter, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>Gives an open (pending or expired) invitation another role; false when it is no longer open.</summary>
     Task<bool> ChangeRoleAsync(Guid organizationId, Guid invitationId, Guid roleId, CancellationToken cancellationToken);
@@ -47,4 +39,16 @@ public interface IInvitationRepository
 
     /// <summary>Marks a pending or expired invitation cancelled; false when there was none to cancel.</summary>
     Task<bool> CancelAsync(Guid organizationId, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The invitation whose current link carries the token of SHA-256 <paramref name="tokenHash"/>, in any state; null for an unknown or superseded token.</summary>
+    Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Accepts the invitation (SPEC §8) in one transaction, serialized with the organization's other writes: if it
+    /// is pending, unexpired at <paramref name="now"/>, still opened by <paramref name="tokenHash"/>, and its email is
+    /// not a member yet, it becomes accepted and membership <paramref name="membershipId"/> is made with its email
+    /// and role. Returns that membership, or null when nothing was accepted (the caller reads why). Of any number of
+    /// concurrent accepts, one returns a membership.
+    /// </summary>
+    Task<Memberships.Membership?> AcceptAsync(Invitation invitation, string tokenHash, Guid membershipId, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -30,6 +30,12 @@ public sealed record Invitation(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? ResentAt)
 {
+    /// <summary>When it was accepted; null until then.</summary>
+    public DateTimeOffset? AcceptedAt { get; init; }
+
+    /// <summary>The membership its acceptance made; null until accepted, and again once that member is removed.</summary>
+    public Guid? MembershipId { get; init; }
+
     public static Invitation CreatePending(Guid organizationId, string email, Guid roleId, DateTimeOffset now, TimeSpan lifetime) =>
         new(Guid.NewGuid(), organizationId, email, roleId, InvitationState.Pending, now, now + lifetime, null);
 

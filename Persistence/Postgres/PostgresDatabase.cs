@@ -118,9 +118,11 @@ public sealed class PostgresDatabase : Database
         _ => throw new InvalidCastException($"Not a stored time: {value.GetType()}."),
     };
 
+    public override Guid ToId(object value) => (Guid)value;
+
     /// <summary>GREATEST ignores the NULL of an organization without invitations.</summary>
-    public override string NextPositionSql =>
-        "GREATEST(@CreatedAt, (SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId) + interval '1 millisecond')";
+    public override string NextPositionSql(string table) =>
+        $"GREATEST(@CreatedAt, (SELECT MAX(created_at) FROM {table} WHERE organization_id = @OrganizationId) + interval '1 millisecond')";
 
     public override string SkipLockedSql => " FOR UPDATE SKIP LOCKED";
 

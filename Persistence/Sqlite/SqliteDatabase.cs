@@ -51,8 +51,10 @@ public sealed class SqliteDatabase : Database
 
     public override DateTimeOffset ToTime(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
 
-    public override string NextPositionSql =>
-        "MAX(@CreatedAt, COALESCE((SELECT MAX(created_at) FROM invitations WHERE organization_id = @OrganizationId) + 1, @CreatedAt))";
+    public override Guid ToId(object value) => Guid.Parse((string)value);
+
+    public override string NextPositionSql(string table) =>
+        $"MAX(@CreatedAt, COALESCE((SELECT MAX(created_at) FROM {table} WHERE organization_id = @OrganizationId) + 1, @CreatedAt))";
 
     public override string SkipLockedSql => string.Empty;
 
