@@ -4,6 +4,7 @@ using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Health;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Memberships;
 using JsonApiInvites.Api.OpenApi;
 using JsonApiInvites.Api.RateLimiting;
 using JsonApiInvites.Api.Versioning;
@@ -17,6 +18,7 @@ builder.Services.AddJsonApi();
 builder.Services.AddDatedApiVersioning();
 builder.Services.AddTokenAuth();
 builder.Services.AddInvitations(builder.Configuration);
+builder.Services.AddMemberships();
 builder.Services.AddApiRateLimiting(builder.Configuration);
 builder.Services.AddInvitationEmail(builder.Configuration);
 

@@ -11,4 +11,14 @@ public sealed class TestClock(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 
     public void Advance(TimeSpan by) => Now += by;
+
+    /// <summary>Moves the clock to <paramref name="day"/> at the time of day of <see cref="Start"/>, if that is later.</summary>
+    public void StartOn(DateOnly day)
+    {
+        var then = new DateTimeOffset(day.ToDateTime(TimeOnly.FromTimeSpan(Start.TimeOfDay)), TimeSpan.Zero);
+        if (then > Now)
+        {
+            Now = then;
+        }
+    }
 }

@@ -10,11 +10,15 @@ namespace JsonApiInvites.Api.Tests.Versioning;
 [TestFixtureSource(nameof(Fixtures))]
 public sealed class EveryVersionTests(string version, DatabaseKind database) : FreshAppTests(database)
 {
-    public static readonly string[] Versions = ["2021-06-04", "2022-11-14", "2024-10-15~beta"];
+    public static readonly string[] Versions = ["2021-06-04", "2022-11-14", "2024-10-15~beta", "2026-11-25"];
 
     public static IEnumerable<object[]> Fixtures => Versions.SelectMany(v => DatabaseKinds.All.Select(d => new object[] { v, d }));
 
     private bool AtLeast2022 => version != "2021-06-04";
+
+    /// <summary>A version can be asked for only from the day before its date: the clock starts on its day if it is later.</summary>
+    [SetUp]
+    public void StartOnTheVersionsDay() => App.Clock.StartOn(JsonApiInvites.Api.Versioning.ApiVersionName.Parse(version).Date);
 
     private Task<ApiResponse> Create(string email, string role = "collaborator", string query = "") =>
         Client.PostAsync(Org.Invites(version, query), Org.Token, JsonApiClient.NewInvitation(email, Org.Roles[role]));

@@ -35,8 +35,11 @@ public sealed record InvitationContract(
     IReadOnlySet<InvitationStatus> VisibleStatuses,
     IReadOnlyList<string> Filters)
 {
+    /// <summary>The relationships shown: role and organization, and from <c>2026-11-25</c> the membership an acceptance made.</summary>
+    public IReadOnlyList<string> Relationships { get; init; } = [InvitationResources.RoleRelationship, InvitationResources.OrganizationRelationship];
+
     /// <summary>Attributes and relationships: what <c>fields[site_invitation]</c> may name. Computed, so that <c>with</c> copies stay right.</summary>
-    public IReadOnlyList<string> Fields => [.. Attributes.Select(a => a.Name), .. InvitationResources.RelationshipNames];
+    public IReadOnlyList<string> Fields => [.. Attributes.Select(a => a.Name), .. Relationships];
 
     public bool Shows(string attribute) => Attributes.Any(a => a.Name == attribute);
 }
@@ -55,7 +58,8 @@ public static class InvitationContracts
     private static readonly InvitationAttribute Status = new("status", (w, i, now) => w.WriteStringValue(StatusNames[(int)i.StatusAt(now)]), AttributeKind.Status);
     private static readonly InvitationAttribute CreatedAt = new("created_at", (w, i, _) => Rfc3339.WriteValue(w, i.CreatedAt), AttributeKind.Timestamp);
     private static readonly InvitationAttribute ExpiresAt = new("expires_at", (w, i, _) => Rfc3339.WriteValue(w, i.ExpiresAt), AttributeKind.Timestamp);
-    private static readonly InvitationAttribute ResentAt = new("resent_at", WriteResentAt, AttributeKind.NullableTimestamp);
+    private static readonly InvitationAttribute ResentAt = new("resent_at", (w, i, _) => WriteNullable(w, i.ResentAt), AttributeKind.NullableTimestamp);
+    private static readonly InvitationAttribute AcceptedAt = new("accepted_at", (w, i, _) => WriteNullable(w, i.AcceptedAt), AttributeKind.NullableTimestamp);
 
     private static readonly IReadOnlySet<InvitationStatus> AllStatuses = Enum.GetValues<InvitationStatus>().ToHashSet();
 
@@ -82,13 +86,24 @@ public static class InvitationContracts
         Attributes = [Email, Expired, Status, CreatedAt, ExpiresAt, ResentAt],
     };
 
-    public static IReadOnlyList<InvitationContract> All { get; } = [V20210604, V20221114, V20241015Beta];
-
-    private static void WriteResentAt(Utf8JsonWriter writer, Invitation invitation, DateTimeOffset now)
+    /// <summary>
+    /// GA: everything of <c>2024-10-15~beta</c>, plus <c>accepted_at</c> and the <c>membership</c> relationship (null
+    /// until accepted); memberships and the invitee routes arrive as operations at this version.
+    /// </summary>
+    public static InvitationContract V20261125 { get; } = V20241015Beta with
     {
-        if (invitation.ResentAt is { } resentAt)
+        Version = ApiVersionName.Ga(2026, 11, 25),
+        Attributes = [Email, Expired, Status, CreatedAt, ExpiresAt, ResentAt, AcceptedAt],
+        Relationships = [InvitationResources.RoleRelationship, InvitationResources.OrganizationRelationship, InvitationResources.MembershipRelationship],
+    };
+
+    public static IReadOnlyList<InvitationContract> All { get; } = [V20210604, V20221114, V20241015Beta, V20261125];
+
+    private static void WriteNullable(Utf8JsonWriter writer, DateTimeOffset? time)
+    {
+        if (time is { } value)
         {
-            Rfc3339.WriteValue(writer, resentAt);
+            Rfc3339.WriteValue(writer, value);
         }
         else
         {

@@ -16,8 +16,7 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     public const string Type = "site_invitation";
     public const string RoleRelationship = "role";
     public const string OrganizationRelationship = "organization";
-
-    public static IReadOnlyList<string> RelationshipNames { get; } = [RoleRelationship, OrganizationRelationship];
+    public const string MembershipRelationship = "membership";
 
     public static string CollectionPath(Guid organizationId) => $"/orgs/{organizationId:D}/invites";
 
@@ -28,10 +27,12 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
     private static readonly ToOne Role = new(RoleRelationship, RoleResources.Type);
     private static readonly ToOne Organization = new(OrganizationRelationship, OrganizationResources.Type);
+    private static readonly ToOne Membership = new(MembershipRelationship, Memberships.MembershipResources.Type);
 
     private readonly InvitationAttribute[] _shownAttributes = [.. contract.Attributes.Where(a => fields.Shows(Type, a.Name))];
     private readonly bool _showsRole = fields.Shows(Type, RoleRelationship);
     private readonly bool _showsOrganization = fields.Shows(Type, OrganizationRelationship);
+    private readonly bool _showsMembership = contract.Relationships.Contains(MembershipRelationship) && fields.Shows(Type, MembershipRelationship);
 
     public LinkBuilder Links => links;
 
@@ -59,7 +60,7 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
             writer.WriteEndObject();
         }
 
-        if (_showsRole || _showsOrganization)
+        if (_showsRole || _showsOrganization || _showsMembership)
         {
             writer.WriteStartObject(DocumentWriter.RelationshipsName);
             if (_showsRole)
@@ -70,6 +71,11 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
             if (_showsOrganization)
             {
                 Organization.Write(writer, links, path, invitation.OrganizationId);
+            }
+
+            if (_showsMembership)
+            {
+                Membership.Write(writer, links, path, invitation.MembershipId);
             }
 
             writer.WriteEndObject();
@@ -96,17 +102,25 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
         private readonly byte[] _selfTail = System.Text.Encoding.UTF8.GetBytes("/relationships/" + name);
         private readonly byte[] _relatedTail = System.Text.Encoding.UTF8.GetBytes("/" + name);
 
-        public void Write(Utf8JsonWriter writer, LinkBuilder links, ReadOnlySpan<byte> ownerPath, Guid id)
+        /// <param name="id">The related resource's id; null writes the linkage of an empty to-one relationship.</param>
+        public void Write(Utf8JsonWriter writer, LinkBuilder links, ReadOnlySpan<byte> ownerPath, Guid? id)
         {
             writer.WriteStartObject(_name);
             writer.WriteStartObject(DocumentWriter.LinksName);
             links.Write(writer, DocumentWriter.SelfName, ownerPath, _selfTail);
             links.Write(writer, DocumentWriter.RelatedName, ownerPath, _relatedTail);
             writer.WriteEndObject();
+            if (id is null)
+            {
+                writer.WriteNull(DocumentWriter.DataName);
+                writer.WriteEndObject();
+                return;
+            }
+
             writer.WriteStartObject(DocumentWriter.DataName);
             writer.WriteString(DocumentWriter.TypeName, _type);
             Span<byte> text = stackalloc byte[GuidLength];
-            id.TryFormat(text, out _, "D");
+            id.Value.TryFormat(text, out _, "D");
             writer.WriteString(DocumentWriter.IdName, text);
             writer.WriteEndObject();
             writer.WriteEndObject();

@@ -1,10 +1,13 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Organizations;
+using JsonApiInvites.Api.Paging;
 using JsonApiInvites.Api.Resources;
 using JsonApiInvites.Api.Roles;
 using JsonApiInvites.Api.Versioning;
+using JsonApiInvites.Domain;
 using JsonApiInvites.Domain.Invitations;
+using JsonApiInvites.Domain.Memberships;
 using JsonApiInvites.Domain.Organizations;
 using Microsoft.AspNetCore.Mvc;
 
@@ -51,7 +54,7 @@ public sealed class InvitationsController(InvitationService service, IInvitation
         {
             Data = page.Items.Select(request.Resources.Build).ToList(),
             Included = included,
-            Links = Pagination.LinksFor(InvitationResources.CollectionPath(organizationId), Request.Query, request.Links, pageRequest, page),
+            Links = Pagination.LinksFor(InvitationResources.CollectionPath(organizationId), Request.Query, request.Links, pageRequest, page, i => new ListPosition(i.CreatedAt, i.Id)),
         });
     }
 
@@ -102,6 +105,38 @@ public sealed class InvitationsController(InvitationService service, IInvitation
         await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var organization = await organizations.BuildResourceAsync(organizationId, request.Resource, cancellationToken);
         return new JsonApiResult(200, new Document { Data = organization, Links = new Links { Self = request.Resource.Self } });
+    }
+
+    [HttpGet(Item + "/relationships/membership")]
+    [IntroducedIn(Memberships.MembershipResources.Introduced)]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> GetMembershipRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([]);
+        var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        return new JsonApiResult(200, request.Links.LinkageDocument(
+            InvitationResources.SelfPath(organizationId, invitation.Id),
+            InvitationResources.MembershipRelationship,
+            invitation.MembershipId is { } id ? Memberships.MembershipResources.Identifier(id) : null));
+    }
+
+    [HttpGet(Item + "/membership")]
+    [IntroducedIn(Memberships.MembershipResources.Introduced)]
+    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
+    public async Task<IActionResult> GetMembership(
+        [FromRoute(Name = OrgId)] Guid organizationId,
+        [FromRoute(Name = InviteId)] string invitationId,
+        [FromServices] IMembershipRepository memberships,
+        CancellationToken cancellationToken)
+    {
+        var request = ReadRequest([QueryReader.FieldsFamily]);
+        var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
+        var membership = invitation.MembershipId is { } id ? await memberships.FindAsync(organizationId, id, cancellationToken) : null;
+        return new JsonApiResult(200, new Document
+        {
+            Data = membership is null ? null : Memberships.MembershipResources.Build(membership, request.Links, request.Fields),
+            Links = new Links { Self = request.Resource.Self },
+        });
     }
 
     [HttpPatch(Item)]

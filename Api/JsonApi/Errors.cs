@@ -84,6 +84,8 @@ public static class Errors
 
     public static ErrorObject AlreadyMember(string detail, ErrorSource? source = null) => new(409, "already_member", "Already a member", detail, source);
 
+    public static ErrorObject LastOwner(string detail) => new(409, "last_owner", "Last owner", detail);
+
     public static ErrorObject InvalidState(string detail) => new(409, "invalid_state", "Invalid state", detail);
 
     public static ErrorObject Internal() => new(

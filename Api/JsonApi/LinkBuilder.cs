@@ -27,7 +27,7 @@ public sealed class LinkBuilder(string requestedVersion)
         new() { Links = Relationship(ownerPath, name), Data = data };
 
     /// <summary>The document at a relationship's self link: its linkage, with the relationship's links.</summary>
-    public Document LinkageDocument(string ownerPath, string name, ResourceIdentifier data) =>
+    public Document LinkageDocument(string ownerPath, string name, ResourceIdentifier? data) =>
         new() { Data = data, Links = Relationship(ownerPath, name) };
 
 

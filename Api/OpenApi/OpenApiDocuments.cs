@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
+using JsonApiInvites.Api.Memberships;
 using JsonApiInvites.Api.Organizations;
+using JsonApiInvites.Api.Paging;
 using JsonApiInvites.Api.Roles;
 using JsonApiInvites.Api.Versioning;
 using JsonApiInvites.Domain.Invitations;
@@ -49,24 +51,26 @@ public static class OpenApiDocuments
         var contract = InvitationContracts.For(version);
         var beta = VersionOf(nameof(InvitationsController.Update));
         var hasWrites = version >= beta;
+        var memberships = version >= MembershipResources.IntroducedIn;
+        JsonObject[] fields = memberships ? [.. Fields(), FieldsOf(MembershipResources.Type)] : Fields();
         var paths = new JsonObject
         {
             ["/orgs/{org_id}"] = new JsonObject
             {
-                ["get"] = Operation("getOrganization", "The token's organization.", [OrgId, .. Fields()], Ok("organization_document"), [Permissions.OrgRead]),
+                ["get"] = Operation("getOrganization", "The token's organization.", [OrgId, .. fields], Ok("organization_document"), [Permissions.OrgRead]),
             },
             ["/orgs/{org_id}/invites"] = new JsonObject
             {
                 ["get"] = Operation(
                     "listInvitations",
                     contract.VisibleStatuses.Count == 4 ? "The organization's invitations of every status, oldest first." : "The organization's pending and expired invitations, oldest first.",
-                    [OrgId, Include, .. Fields(), Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore), .. Filters(contract)],
+                    [OrgId, Include, .. fields, Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore), .. Filters(contract, memberships)],
                     Ok("site_invitation_collection_document"),
                     [Permissions.OrgRead, Permissions.OrgUserRead]),
                 ["post"] = Operation(
                     "createInvitation",
                     "Invites an email address into a role of the organization.",
-                    [OrgId, Include, .. Fields()],
+                    [OrgId, Include, .. fields],
                     new JsonObject
                     {
                         ["201"] = Response("Created.", "site_invitation_document", location: true),
@@ -76,11 +80,11 @@ public static class OpenApiDocuments
                     [Permissions.OrgUserInvite],
                     body: "site_invitation_create_request"),
             },
-            ["/orgs/{org_id}/invites/{invite_id}"] = InvitationItem(hasWrites),
+            ["/orgs/{org_id}/invites/{invite_id}"] = InvitationItem(hasWrites, fields),
             ["/orgs/{org_id}/invites/{invite_id}/relationships/role"] = Get("getInvitationRoleRelationship", "The invitation's role linkage.", [OrgId, InviteId], "role_linkage_document", Permissions.OrgRead, Permissions.OrgUserRead),
-            ["/orgs/{org_id}/invites/{invite_id}/role"] = Get("getInvitationRole", "The invitation's role.", [OrgId, InviteId, .. Fields()], "role_document", Permissions.OrgRead, Permissions.OrgUserRead),
+            ["/orgs/{org_id}/invites/{invite_id}/role"] = Get("getInvitationRole", "The invitation's role.", [OrgId, InviteId, .. fields], "role_document", Permissions.OrgRead, Permissions.OrgUserRead),
             ["/orgs/{org_id}/invites/{invite_id}/relationships/organization"] = Get("getInvitationOrganizationRelationship", "The invitation's organization linkage.", [OrgId, InviteId], "organization_linkage_document", Permissions.OrgRead, Permissions.OrgUserRead),
-            ["/orgs/{org_id}/invites/{invite_id}/organization"] = Get("getInvitationOrganization", "The invitation's organization.", [OrgId, InviteId, .. Fields()], "organization_document", Permissions.OrgRead, Permissions.OrgUserRead),
+            ["/orgs/{org_id}/invites/{invite_id}/organization"] = Get("getInvitationOrganization", "The invitation's organization.", [OrgId, InviteId, .. fields], "organization_document", Permissions.OrgRead, Permissions.OrgUserRead),
         };
 
         if (hasWrites)
@@ -102,7 +106,7 @@ public static class OpenApiDocuments
                 ["post"] = Operation(
                     "resendInvitation",
                     "Sends the invitation again and renews its expiry. Takes no request body.",
-                    [OrgId, InviteId, Include, .. Fields()],
+                    [OrgId, InviteId, Include, .. fields],
                     new JsonObject
                     {
                         ["202"] = Response("Accepted: the email is on its way.", "site_invitation_document"),
@@ -112,10 +116,15 @@ public static class OpenApiDocuments
             };
         }
 
-        paths["/orgs/{org_id}/roles"] = Get("listRoles", "The organization's roles, all of them, by rank.", [OrgId, Include, .. Fields()], "role_collection_document", Permissions.OrgRead);
-        paths["/orgs/{org_id}/roles/{role_id}"] = Get("getRole", "One role.", [OrgId, RoleId, Include, .. Fields()], "role_document", Permissions.OrgRead);
+        if (memberships)
+        {
+            AddMemberships(paths, fields);
+        }
+
+        paths["/orgs/{org_id}/roles"] = Get("listRoles", "The organization's roles, all of them, by rank.", [OrgId, Include, .. fields], "role_collection_document", Permissions.OrgRead);
+        paths["/orgs/{org_id}/roles/{role_id}"] = Get("getRole", "One role.", [OrgId, RoleId, Include, .. fields], "role_document", Permissions.OrgRead);
         paths["/orgs/{org_id}/roles/{role_id}/relationships/organization"] = Get("getRoleOrganizationRelationship", "The role's organization linkage.", [OrgId, RoleId], "organization_linkage_document", Permissions.OrgRead);
-        paths["/orgs/{org_id}/roles/{role_id}/organization"] = Get("getRoleOrganization", "The role's organization.", [OrgId, RoleId, .. Fields()], "organization_document", Permissions.OrgRead);
+        paths["/orgs/{org_id}/roles/{role_id}/organization"] = Get("getRoleOrganization", "The role's organization.", [OrgId, RoleId, .. fields], "organization_document", Permissions.OrgRead);
 
         paths["/openapi/{version}.json"] = new JsonObject
         {
@@ -162,21 +171,16 @@ public static class OpenApiDocuments
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
-                ["schemas"] = Schemas(contract, hasWrites),
+                ["schemas"] = Schemas(contract, hasWrites, memberships),
                 ["parameters"] = new JsonObject(
-                    ((JsonNode[])[Version(), OrgId, InviteId, RoleId, Include, .. Fields(), Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore), .. Filters(contract)])
+                    ((JsonNode[])[
+                        Version(), OrgId, InviteId, RoleId, memberships ? IncludeWithMemberships : Include, .. fields, Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore),
+                        .. Filters(contract, memberships), .. (memberships ? (JsonNode[])[MembershipId, RoleFilter] : []),
+                    ])
                         .Select(p => KeyValuePair.Create<string, JsonNode?>(ParameterKey(p), p.DeepClone()))),
                 ["responses"] = new JsonObject(CommonErrors.Select(e => KeyValuePair.Create<string, JsonNode?>("error_" + e.Status, Error(e.Description)))),
                 ["headers"] = Headers(),
-                ["securitySchemes"] = new JsonObject
-                {
-                    ["token"] = new JsonObject
-                    {
-                        ["type"] = "http",
-                        ["scheme"] = "bearer",
-                        ["description"] = "A token from 'tokens create'; 'Authorization: token <token>' works too.",
-                    },
-                },
+                ["securitySchemes"] = SecuritySchemes(memberships),
             },
         };
     }
@@ -210,18 +214,18 @@ public static class OpenApiDocuments
     private static ApiVersionName VersionOf(string action) =>
         typeof(InvitationsController).GetMethod(action)!.GetCustomAttributes(typeof(IntroducedInAttribute), false).Cast<IntroducedInAttribute>().Single().Version;
 
-    private static JsonObject InvitationItem(bool hasWrites)
+    private static JsonObject InvitationItem(bool hasWrites, JsonObject[] fields)
     {
         var item = new JsonObject
         {
-            ["get"] = Operation("getInvitation", "One invitation.", [OrgId, InviteId, Include, .. Fields()], Ok("site_invitation_document"), [Permissions.OrgRead, Permissions.OrgUserRead]),
+            ["get"] = Operation("getInvitation", "One invitation.", [OrgId, InviteId, Include, .. fields], Ok("site_invitation_document"), [Permissions.OrgRead, Permissions.OrgUserRead]),
         };
         if (hasWrites)
         {
             item["patch"] = Operation(
                 "updateInvitation",
                 "Changes the invitation's role; attributes are read-only.",
-                [OrgId, InviteId, Include, .. Fields()],
+                [OrgId, InviteId, Include, .. fields],
                 new JsonObject
                 {
                     ["200"] = Response("The updated invitation.", "site_invitation_document"),
@@ -250,7 +254,8 @@ public static class OpenApiDocuments
 
     private static JsonObject Ok(string schema) => new() { ["200"] = Response("OK.", schema) };
 
-    private static JsonObject Operation(string id, string summary, JsonNode[] parameters, JsonObject responses, string[] permissions, string? body = null)
+    /// <param name="invitee">An invitee route: under the invitation credential instead of an API token.</param>
+    private static JsonObject Operation(string id, string summary, JsonNode[] parameters, JsonObject responses, string[] permissions, string? body = null, bool invitee = false)
     {
         var all = new JsonObject();
         foreach (var (status, response) in responses)
@@ -267,7 +272,9 @@ public static class OpenApiDocuments
         {
             ["operationId"] = id,
             ["summary"] = summary,
-            ["description"] = $"Needs a token with {string.Join(" and ", permissions)}.",
+            ["description"] = invitee
+                ? "Needs the invitation's credential: 'Authorization: Invitation <token>', the token of the invitation email's link."
+                : $"Needs a token with {string.Join(" and ", permissions)}.",
             ["parameters"] = new JsonArray([ParameterRef(Version()), .. parameters.Select(ParameterRef)]),
         };
         if (body is not null)
@@ -276,7 +283,7 @@ public static class OpenApiDocuments
         }
 
         operation["responses"] = new JsonObject(all.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => KeyValuePair.Create(r.Key, r.Value?.DeepClone())));
-        operation["security"] = new JsonArray(new JsonObject { ["token"] = new JsonArray() });
+        operation["security"] = new JsonArray(new JsonObject { [invitee ? "invitation" : "token"] = new JsonArray() });
         return operation;
     }
 
@@ -389,12 +396,51 @@ public static class OpenApiDocuments
     private static JsonObject FieldsOf(string type) =>
         Query($"fields[{type}]", $"Sparse fieldset: a comma-separated list of {type} fields to show.", new JsonObject { ["type"] = "string" });
 
-    private static JsonObject[] Filters(InvitationContract contract) =>
+    private static JsonObject[] Filters(InvitationContract contract, bool memberships) =>
     [
         .. contract.Filters.Select(f => f == InvitationContracts.StatusFilter
             ? Query(f, "Only invitations of these statuses (comma-separated).", new JsonObject { ["type"] = "string" })
-            : Query(f, "Only invitations to this email (trimmed, any letter case).", new JsonObject { ["type"] = "string" })),
+            : EmailFilter(memberships)),
     ];
+
+    private static JsonObject EmailFilter(bool memberships) => Query(
+        InvitationContracts.EmailFilter,
+        memberships ? "Only invitations to (or members of) this email (trimmed, any letter case)." : "Only invitations to this email (trimmed, any letter case).",
+        new JsonObject { ["type"] = "string" });
+
+    private static readonly JsonObject IncludeWithMemberships = Query(
+        "include",
+        "Related resources to include: 'role' where the operation returns invitations or members; 'role' and 'organization' on GET /invitation; nothing else.",
+        new JsonObject { ["type"] = "string" });
+
+    private static readonly JsonObject MembershipId = PathId("membership_id", "The membership.");
+
+    private static readonly JsonObject RoleFilter = Query(MembershipResources.RoleFilter, "Only members of these roles (role ids, comma-separated).", new JsonObject { ["type"] = "string" });
+
+    private static JsonObject SecuritySchemes(bool memberships)
+    {
+        var schemes = new JsonObject
+        {
+            ["token"] = new JsonObject
+            {
+                ["type"] = "http",
+                ["scheme"] = "bearer",
+                ["description"] = "A token from 'tokens create'; 'Authorization: token <token>' works too.",
+            },
+        };
+        if (memberships)
+        {
+            schemes["invitation"] = new JsonObject
+            {
+                ["type"] = "apiKey",
+                ["in"] = "header",
+                ["name"] = "Authorization",
+                ["description"] = "The invitee's credential: 'Invitation <token>', with the token of the invitation email's link. It opens that one invitation and nothing else.",
+            };
+        }
+
+        return schemes;
+    }
 
     private static JsonObject Ref(string schema) => new() { ["$ref"] = "#/components/schemas/" + schema };
 
@@ -413,7 +459,7 @@ public static class OpenApiDocuments
     private static JsonObject String(string? format = null) =>
         format is null ? new JsonObject { ["type"] = "string" } : new JsonObject { ["type"] = "string", ["format"] = format };
 
-    private static JsonObject Schemas(InvitationContract contract, bool hasWrites)
+    private static JsonObject Schemas(InvitationContract contract, bool hasWrites, bool memberships)
     {
         var schemas = new JsonObject
         {
@@ -430,7 +476,7 @@ public static class OpenApiDocuments
             ["site_invitation"] = Resource(
                 InvitationResources.Type,
                 Object(new JsonObject(contract.Attributes.Select(a => KeyValuePair.Create<string, JsonNode?>(a.Name, AttributeSchema(a.Kind)))), [.. contract.Attributes.Select(a => a.Name)]),
-                Object(new JsonObject { ["role"] = Ref("role_relationship"), ["organization"] = Ref("organization_relationship") }, "role", "organization")),
+                InvitationRelationships(contract)),
             ["role"] = Resource(
                 RoleResources.Type,
                 Object(
@@ -518,7 +564,180 @@ public static class OpenApiDocuments
                 "data");
         }
 
+        if (memberships)
+        {
+            AddMembershipSchemas(schemas);
+        }
+
         return schemas;
+    }
+
+    private static JsonObject InvitationRelationships(InvitationContract contract)
+    {
+        var relationships = new JsonObject { ["role"] = Ref("role_relationship"), ["organization"] = Ref("organization_relationship") };
+        if (contract.Relationships.Contains(InvitationResources.MembershipRelationship))
+        {
+            relationships[InvitationResources.MembershipRelationship] = Ref("membership_relationship");
+        }
+
+        return Object(relationships, [.. contract.Relationships]);
+    }
+
+    /// <summary>An identifier, or null for an empty to-one relationship.</summary>
+    private static JsonObject Nullable(JsonObject schema) => new() { ["oneOf"] = new JsonArray(schema, new JsonObject { ["type"] = "null" }) };
+
+    private static void AddMembershipSchemas(JsonObject schemas)
+    {
+        schemas["membership_identifier"] = Identifier(MembershipResources.Type);
+        schemas["site_invitation_identifier"] = Identifier(InvitationResources.Type);
+        schemas["membership_relationship"] = Object(
+            new JsonObject { ["links"] = Ref("relationship_links"), ["data"] = Nullable(Ref("membership_identifier")) },
+            "links",
+            "data");
+        schemas["site_invitation_relationship"] = Object(
+            new JsonObject { ["links"] = Ref("relationship_links"), ["data"] = Nullable(Ref("site_invitation_identifier")) },
+            "links",
+            "data");
+        schemas["membership"] = Resource(
+            MembershipResources.Type,
+            Object(new JsonObject { ["email"] = String("email"), ["created_at"] = String("date-time") }, [.. MembershipResources.Attributes]),
+            Object(
+                new JsonObject
+                {
+                    [MembershipResources.RoleRelationship] = Ref("role_relationship"),
+                    [MembershipResources.OrganizationRelationship] = Ref("organization_relationship"),
+                    [MembershipResources.InvitationRelationship] = Ref("site_invitation_relationship"),
+                },
+                [.. MembershipResources.Relationships]));
+        schemas["membership_document"] = Document(Ref("membership"), Ref("role"));
+        schemas["membership_collection_document"] = Document(Array(Ref("membership")), Ref("role"));
+        schemas["membership_or_null_document"] = Document(Nullable(Ref("membership")), included: null);
+        schemas["site_invitation_or_null_document"] = Document(Nullable(Ref("site_invitation")), included: null);
+        schemas["membership_linkage_document"] = Object(
+            new JsonObject { ["jsonapi"] = Ref("jsonapi"), ["data"] = Nullable(Ref("membership_identifier")), ["links"] = Ref("relationship_links") },
+            "jsonapi",
+            "data",
+            "links");
+        schemas["site_invitation_linkage_document"] = Object(
+            new JsonObject { ["jsonapi"] = Ref("jsonapi"), ["data"] = Nullable(Ref("site_invitation_identifier")), ["links"] = Ref("relationship_links") },
+            "jsonapi",
+            "data",
+            "links");
+        schemas["invitee_invitation_document"] = Document(Ref("site_invitation"), new JsonObject { ["oneOf"] = new JsonArray(Ref("role"), Ref("organization")) });
+        schemas["membership_update_request"] = Object(
+            new JsonObject
+            {
+                ["data"] = Object(
+                    new JsonObject
+                    {
+                        ["type"] = Const(MembershipResources.Type),
+                        ["id"] = String("uuid"),
+                        ["relationships"] = Object(new JsonObject { ["role"] = Object(new JsonObject { ["data"] = Ref("role_identifier") }, "data") }),
+                    },
+                    "type",
+                    "id"),
+            },
+            "data");
+        schemas["membership_create_request"] = Object(
+            new JsonObject { ["data"] = Object(new JsonObject { ["type"] = Const(MembershipResources.Type) }, "type") },
+            "data");
+    }
+
+    private static void AddMemberships(JsonObject paths, JsonObject[] fields)
+    {
+        const string collection = "/orgs/{org_id}/memberships";
+        const string item = collection + "/{membership_id}";
+        string[] read = [Permissions.OrgRead, Permissions.OrgUserRead];
+        paths[collection] = new JsonObject
+        {
+            ["get"] = Operation(
+                "listMemberships",
+                "The organization's members, oldest first.",
+                [OrgId, IncludeWithMemberships, .. fields, Limit, Cursor(Pagination.StartingAfter), Cursor(Pagination.EndingBefore), EmailFilter(memberships: true), RoleFilter],
+                Ok("membership_collection_document"),
+                read),
+        };
+        paths[item] = new JsonObject
+        {
+            ["get"] = Operation("getMembership", "One member.", [OrgId, MembershipId, IncludeWithMemberships, .. fields], Ok("membership_document"), read),
+            ["patch"] = Operation(
+                "updateMembership",
+                "Changes the member's role (the token must be able to grant both the member's role and the new one); attributes are read-only.",
+                [OrgId, MembershipId, IncludeWithMemberships, .. fields],
+                new JsonObject
+                {
+                    ["200"] = Response("The updated member.", "membership_document"),
+                    ["409"] = Error("The id or type does not match the URL (id_mismatch, type_mismatch), or the member is the organization's last owner (last_owner)."),
+                    ["422"] = Error("A value breaks a rule (invalid_value)."),
+                },
+                [Permissions.OrgUserInvite],
+                body: "membership_update_request"),
+            ["delete"] = Operation(
+                "removeMembership",
+                "Removes the member (the token must be able to grant the member's role); the invitation it came from stays accepted.",
+                [OrgId, MembershipId],
+                new JsonObject
+                {
+                    ["204"] = new JsonObject { ["description"] = "Removed.", ["headers"] = VersionHeaders() },
+                    ["409"] = Error("The member is the organization's last owner (last_owner)."),
+                },
+                [Permissions.OrgUserInvite]),
+        };
+        paths[item + "/relationships/role"] = new JsonObject
+        {
+            ["get"] = Operation("getMembershipRoleRelationship", "The member's role linkage.", [OrgId, MembershipId], Ok("role_linkage_document"), read),
+            ["patch"] = Operation(
+                "updateMembershipRoleRelationship",
+                "Changes the member's role through its relationship link.",
+                [OrgId, MembershipId],
+                new JsonObject
+                {
+                    ["200"] = Response("The new linkage.", "role_linkage_document"),
+                    ["409"] = Error("The type is not role (type_mismatch), or the member is the organization's last owner (last_owner)."),
+                    ["422"] = Error("The linkage is null: a member always has a role (invalid_value)."),
+                },
+                [Permissions.OrgUserInvite],
+                body: "role_linkage_request"),
+        };
+        paths[item + "/role"] = Get("getMembershipRole", "The member's role.", [OrgId, MembershipId, .. fields], "role_document", read);
+        paths[item + "/relationships/organization"] = Get("getMembershipOrganizationRelationship", "The member's organization linkage.", [OrgId, MembershipId], "organization_linkage_document", read);
+        paths[item + "/organization"] = Get("getMembershipOrganization", "The member's organization.", [OrgId, MembershipId, .. fields], "organization_document", read);
+        paths[item + "/relationships/invitation"] = Get("getMembershipInvitationRelationship", "The linkage of the invitation the member accepted.", [OrgId, MembershipId], "site_invitation_linkage_document", read);
+        paths[item + "/invitation"] = Get("getMembershipInvitation", "The invitation the member accepted.", [OrgId, MembershipId, .. fields], "site_invitation_or_null_document", read);
+        paths["/orgs/{org_id}/invites/{invite_id}/relationships/membership"] = Get(
+            "getInvitationMembershipRelationship", "The linkage of the membership the invitation's acceptance made: null until accepted.", [OrgId, InviteId], "membership_linkage_document", read);
+        paths["/orgs/{org_id}/invites/{invite_id}/membership"] = Get(
+            "getInvitationMembership", "The membership the invitation's acceptance made: null until accepted.", [OrgId, InviteId, .. fields], "membership_or_null_document", read);
+
+        JsonObject Gone() => Error("The invitation can no longer be accepted: it expired (invitation_expired), was cancelled (invitation_cancelled) or was accepted (invitation_accepted).");
+        JsonObject Unauthorized() => Error("No invitation credential, an API token instead (unauthorized), or an unknown or superseded one (invalid_token).");
+        paths["/" + Invitees.InviteeController.InvitationPath] = new JsonObject
+        {
+            ["get"] = Operation(
+                "getOwnInvitation",
+                "The invitation the credential opens, with include=role,organization so that a page can say who invites whom into what.",
+                [IncludeWithMemberships, .. fields],
+                new JsonObject { ["200"] = Response("OK.", "invitee_invitation_document"), ["401"] = Unauthorized(), ["410"] = Gone() },
+                [],
+                invitee: true),
+        };
+        paths["/" + Invitees.InviteeController.MembershipsPath] = new JsonObject
+        {
+            ["post"] = Operation(
+                "acceptInvitation",
+                "Accepts the invitation the credential opens: the invitation becomes accepted and a membership with its email and role is made, in one transaction. Of concurrent accepts exactly one succeeds.",
+                [.. fields],
+                new JsonObject
+                {
+                    ["201"] = Response("Accepted: the new membership.", "membership_document", location: true),
+                    ["401"] = Unauthorized(),
+                    ["409"] = Error("The email is already a member of the organization (already_member), or the type is not membership (type_mismatch)."),
+                    ["410"] = Gone(),
+                },
+                [],
+                body: "membership_create_request",
+                invitee: true),
+        };
     }
 
     private static JsonObject RequireRole(JsonObject relationships)

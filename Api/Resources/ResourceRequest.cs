@@ -26,11 +26,20 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
 
     /// <summary>Every resource type with its fields at a version: <c>fields[TYPE]</c> may name any of them on any route.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsAt(ApiVersionName served) =>
-        FieldsByVersion.GetOrAdd(served, version => new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        FieldsByVersion.GetOrAdd(served, version =>
         {
-            [InvitationResources.Type] = InvitationContracts.For(version).Fields,
-            [RoleResources.Type] = RoleResources.Fields,
-            [OrganizationResources.Type] = OrganizationResources.Fields,
+            var fields = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+            {
+                [InvitationResources.Type] = InvitationContracts.For(version).Fields,
+                [RoleResources.Type] = RoleResources.Fields,
+                [OrganizationResources.Type] = OrganizationResources.Fields,
+            };
+            if (version >= Memberships.MembershipResources.IntroducedIn)
+            {
+                fields[Memberships.MembershipResources.Type] = Memberships.MembershipResources.Fields;
+            }
+
+            return fields;
         });
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ApiVersionName, IReadOnlyDictionary<string, IReadOnlyList<string>>> FieldsByVersion = new();

@@ -11,6 +11,7 @@ public sealed class DeclaredVersions
         ApiVersionName.Ga(2021, 6, 4),
         ApiVersionName.Ga(2022, 11, 14),
         ApiVersionName.Beta(2024, 10, 15),
+        ApiVersionName.Ga(2026, 11, 25),
     ]);
 
     public DeclaredVersions(IEnumerable<ApiVersionName> versions)

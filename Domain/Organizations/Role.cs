@@ -7,9 +7,12 @@ public static class DefaultRoles
 {
     public sealed record Template(string Key, string Name, IReadOnlyList<string> Permissions);
 
+    /// <summary>The key of the role the last-owner rule protects (SPEC §8).</summary>
+    public const string Owner = "owner";
+
     public static IReadOnlyList<Template> All { get; } =
     [
-        new("owner", "Owner", [Organizations.Permissions.OrgRead, Organizations.Permissions.OrgUserRead, Organizations.Permissions.OrgUserInvite, Organizations.Permissions.OrgAdmin]),
+        new(Owner, "Owner", [Organizations.Permissions.OrgRead, Organizations.Permissions.OrgUserRead, Organizations.Permissions.OrgUserInvite, Organizations.Permissions.OrgAdmin]),
         new("admin", "Admin", [Organizations.Permissions.OrgRead, Organizations.Permissions.OrgUserRead, Organizations.Permissions.OrgUserInvite]),
         new("collaborator", "Collaborator", [Organizations.Permissions.OrgRead, Organizations.Permissions.OrgUserRead]),
         new("viewer", "Viewer", [Organizations.Permissions.OrgRead]),

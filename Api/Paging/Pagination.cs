@@ -1,11 +1,10 @@
 using System.Globalization;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Domain;
-using JsonApiInvites.Domain.Invitations;
 
-namespace JsonApiInvites.Api.Invitations;
+namespace JsonApiInvites.Api.Paging;
 
-/// <summary>The cursor pagination of SPEC §6: parameters, validation and the page links.</summary>
+/// <summary>The cursor pagination of SPEC §6 (invitations, memberships): parameters, validation and the page links.</summary>
 public static class Pagination
 {
     public const string Limit = "limit";
@@ -42,7 +41,7 @@ public static class Pagination
     /// <summary>
     /// <c>self</c> is the request as made; <c>first</c>, <c>prev</c> and <c>next</c> keep every other parameter and replace the cursor.
     /// </summary>
-    public static Links LinksFor(string path, IQueryCollection query, LinkBuilder links, PageRequest request, Page<Invitation> page)
+    public static Links LinksFor<T>(string path, IQueryCollection query, LinkBuilder links, PageRequest request, Page<T> page, Func<T, ListPosition> positionOf)
     {
         var kept = query
             .Where(p => p.Key is not (StartingAfter or EndingBefore) && p.Key != Versioning.ApiVersionMiddleware.QueryParameter)
@@ -56,8 +55,8 @@ public static class Pagination
             links.To(path, [.. kept, new(cursorName, PageCursor.Encode(position))]);
 
         // An empty page past either end still links back across the cursor it was asked with.
-        var first = page.Items.Count > 0 ? new ListPosition(page.Items[0].CreatedAt, page.Items[0].Id) : request.StartingAfter;
-        var last = page.Items.Count > 0 ? new ListPosition(page.Items[^1].CreatedAt, page.Items[^1].Id) : request.EndingBefore;
+        var first = page.Items.Count > 0 ? positionOf(page.Items[0]) : request.StartingAfter;
+        var last = page.Items.Count > 0 ? positionOf(page.Items[^1]) : request.EndingBefore;
         return new Links
         {
             Self = links.To(path, current),

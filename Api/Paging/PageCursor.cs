@@ -3,9 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Domain;
-using JsonApiInvites.Domain.Invitations;
 
-namespace JsonApiInvites.Api.Invitations;
+namespace JsonApiInvites.Api.Paging;
 
 /// <summary>Opaque keyset cursors: <c>v1.</c> + base64url of <c>{"t":unixMs,"id":"uuid"}</c>.</summary>
 public static class PageCursor
