@@ -23,13 +23,11 @@ public sealed partial class OutboxTests(DatabaseKind database) : EveryDatabaseTe
 
     private TestApp Start(Dictionary<string, string?>? settings = null, TestStore? store = null) => Track(new TestApp(Database, settings, store));
 
-    private static Task<int> Dispatch(TestApp app) => app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(CancellationToken.None);
+    private static Task<int> Dispatch(TestApp app) => InviteeClient.DispatchAsync(app);
 
-    private static string[] EmlFiles(TestApp app) =>
-        System.IO.Directory.Exists(app.PickupDirectory) ? System.IO.Directory.GetFiles(app.PickupDirectory, "*.eml") : [];
+    private static string[] EmlFiles(TestApp app) => InviteeClient.EmlFiles(app);
 
-    [GeneratedRegex(@"token=(jai_invite_[A-Za-z0-9_\-]+)")]
-    private static partial Regex LinkToken();
+    private static Regex LinkToken() => InviteeClient.LinkToken();
 
     [Test]
     public async Task Creating_an_invitation_queues_its_email_in_the_same_transaction()

@@ -141,4 +141,9 @@ public sealed record TestOrganization(TestApp App, Guid Id, IReadOnlyDictionary<
         $"/orgs/{Id}/invites/{invitationId}{suffix}?version={version}{query}";
 
     public string RolesPath(string version = "2021-06-04", string query = "") => $"/orgs/{Id}/roles?version={version}{query}";
+
+    public string Memberships(string version = InviteeClient.Version, string query = "") => $"/orgs/{Id}/memberships?version={version}{query}";
+
+    public string Membership(Guid membershipId, string suffix = "", string version = InviteeClient.Version, string query = "") =>
+        $"/orgs/{Id}/memberships/{membershipId}{suffix}?version={version}{query}";
 }
