@@ -97,6 +97,22 @@ public sealed partial class OutboxTests(DatabaseKind database) : EveryDatabaseTe
     }
 
     [Test]
+    public async Task The_link_opens_the_accept_page_or_the_configured_Email_AcceptUrl()
+    {
+        var (own, _, _, _) = await StartWithInvitationAsync();
+        var (configured, _, _, _) = await StartWithInvitationAsync(new Dictionary<string, string?> { ["Email:AcceptUrl"] = "https://app.example.com/join?from=email" });
+        await Dispatch(own);
+        await Dispatch(configured);
+
+        var ownLink = InviteeClient.Link().Match(await File.ReadAllTextAsync(EmlFiles(own).Single())).Value;
+        var configuredLink = InviteeClient.Link().Match(await File.ReadAllTextAsync(EmlFiles(configured).Single())).Value;
+
+        // In-process test servers listen nowhere: the default is the page on the default address.
+        Assert.That(ownLink, Does.StartWith("http://localhost:5080/accept?token=jai_invite_"));
+        Assert.That(configuredLink, Does.StartWith("https://app.example.com/join?from=email&token=jai_invite_"));
+    }
+
+    [Test]
     public async Task A_restart_between_write_and_delivery_neither_loses_nor_duplicates_the_email()
     {
         var first = Start();

@@ -108,6 +108,19 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return token.RootElement.GetProperty("token").GetString()!;
     }
 
+    /// <summary>
+    /// Serves this app on real Kestrel, on a loopback port of its own, for a client outside the process (a browser);
+    /// its clock and data stay in the test's hands. Returns the address it listens on.
+    /// </summary>
+    public Uri StartListening()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
     public async Task MigrateAsync() => await Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
 
     protected override void Dispose(bool disposing)

@@ -8,8 +8,11 @@ public sealed class EmailOptions
 
     public string From { get; set; } = "JsonApiInvites <no-reply@localhost>";
 
-    /// <summary>The page (of the product's front end) that accepts an invitation; the email links to it with <c>?token=</c>.</summary>
-    public string AcceptUrl { get; set; } = "http://localhost:5080/accept-invitation";
+    /// <summary>
+    /// The page that accepts an invitation; the email links to it with <c>?token=</c>. Unset: this server's own accept
+    /// page (<c>/accept</c>) on the address it listens on (see <see cref="Invitees.AcceptPageUrl"/>).
+    /// </summary>
+    public string? AcceptUrl { get; set; }
 
     /// <summary>False stops the background dispatcher (rows still queue); tests and maintenance use it.</summary>
     public bool DispatcherEnabled { get; set; } = true;

@@ -10,9 +10,10 @@ public static class InvitationEmails
 {
     public const string MessageIdDomain = "jsonapi-invites";
 
-    public static MimeMessage Compose(OutboxEmail email, string token, EmailOptions options, DateTimeOffset now)
+    /// <param name="acceptUrl">The page the link opens (<see cref="Invitees.AcceptPageUrl"/>); the token is added as <c>token=</c>.</param>
+    public static MimeMessage Compose(OutboxEmail email, string token, string acceptUrl, EmailOptions options, DateTimeOffset now)
     {
-        var link = $"{options.AcceptUrl}{(options.AcceptUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}token={Uri.EscapeDataString(token)}";
+        var link = $"{acceptUrl}{(acceptUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}token={Uri.EscapeDataString(token)}";
         var again = email.Kind == EmailKind.Resend ? "a reminder: " : string.Empty;
         var message = new MimeMessage
         {

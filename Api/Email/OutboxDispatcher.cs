@@ -14,6 +14,7 @@ public sealed class OutboxDispatcher(
     IEmailSender sender,
     TimeProvider clock,
     IOptions<EmailOptions> options,
+    Invitees.AcceptPageUrl acceptPage,
     ILogger<OutboxDispatcher> logger) : IDisposable
 {
     // A claimed batch is sent one email after another; the lease must outlast the slowest batch (SMTP steps time out
@@ -62,7 +63,7 @@ public sealed class OutboxDispatcher(
         {
             var (token, hash) = InvitationEmails.NewToken();
             await outbox.SetTokenHashAsync(email, hash, cancellationToken);
-            await sender.SendAsync(InvitationEmails.Compose(email, token, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
+            await sender.SendAsync(InvitationEmails.Compose(email, token, acceptPage.Value, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -141,6 +142,7 @@ public static class EmailServiceCollectionExtensions
             string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
                 ? ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(provider)
                 : ActivatorUtilities.CreateInstance<SmtpEmailSender>(provider));
+        services.AddSingleton<Invitees.AcceptPageUrl>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService<OutboxDispatcherService>();
         return services;

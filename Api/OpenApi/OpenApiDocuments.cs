@@ -156,6 +156,10 @@ public static class OpenApiDocuments
             unhealthy: "Not ready: the database does not answer.");
         paths[Health.HealthEndpoints.Alias] = HealthOperation(
             "getHealth", "The same as /healthz/ready.", "Ready.", unhealthy: "Not ready.");
+        if (memberships)
+        {
+            paths[Invitees.AcceptPageEndpoints.Path] = AcceptPageOperation();
+        }
 
         return new JsonObject
         {
@@ -184,6 +188,34 @@ public static class OpenApiDocuments
             },
         };
     }
+
+    /// <summary>The invitee's accept page (HTML, from 2026-11-25): documented so a client sees where the email's link goes.</summary>
+    private static JsonObject AcceptPageOperation() => new()
+    {
+        ["get"] = new JsonObject
+        {
+            ["operationId"] = "getAcceptPage",
+            ["summary"] = "The invitee's accept page (HTML; not versioned, not JSON:API): the default target of the invitation email's link. "
+                + "It shows the invitation and accepts it through GET /invitation and POST /memberships with the token as 'Authorization: Invitation <token>'.",
+            ["security"] = new JsonArray(),
+            ["parameters"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "token",
+                ["in"] = "query",
+                ["required"] = false,
+                ["description"] = "The accept token of the email's link. The page moves it out of the address bar at once.",
+                ["schema"] = new JsonObject { ["type"] = "string" },
+            }),
+            ["responses"] = new JsonObject
+            {
+                ["200"] = new JsonObject
+                {
+                    ["description"] = "The page (the invitation's details and its state are loaded by the page's script).",
+                    ["content"] = new JsonObject { ["text/html"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } },
+                },
+            },
+        },
+    };
 
     private static JsonObject HealthOperation(string operationId, string summary, string healthy, string? unhealthy)
     {
