@@ -35,15 +35,94 @@ public static class RequestDocumentReader
             throw new JsonApiException(Errors.InvalidDocument("", "The request body must be a JSON:API document with a top-level 'data' member."));
         }
 
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ParseOptions);
+            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ParseOptions);
         }
         catch (JsonException exception)
         {
             var where = exception.LineNumber is { } line ? $" at line {line + 1}, position {exception.BytePositionInLine + 1}" : string.Empty;
             throw new JsonApiException(Errors.MalformedJson($"The request body is not valid JSON{where}."));
         }
+
+        try
+        {
+            EnsureText(document.RootElement, "");
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every string and member name of a request document must be Unicode text: the JSON parser lets through invalid
+    /// UTF-8 bytes and escaped unpaired surrogates (<c>"\ud800"</c>), which no reader of the document can take (and
+    /// .NET throws on). Checked once here, before anything reads the document: 400 at the culprit's pointer (a bad
+    /// member name at the object holding it, since the name itself cannot be written into a pointer).
+    /// </summary>
+    private static void EnsureText(JsonElement element, string pointer)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (!TryGetText(element.GetString, out _))
+                {
+                    throw new JsonApiException(Errors.InvalidDocument(pointer, "This string is not valid Unicode text (invalid UTF-8, or an unpaired surrogate escape such as \\ud800)."));
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    if (!TryGetText(() => member.Name, out var name))
+                    {
+                        throw new JsonApiException(Errors.InvalidDocument(pointer, "A member name of this object is not valid Unicode text (invalid UTF-8, or an unpaired surrogate escape such as \\ud800)."));
+                    }
+
+                    EnsureText(member.Value, pointer + "/" + Escape(name));
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    EnsureText(item, pointer + "/" + index++);
+                }
+
+                break;
+        }
+    }
+
+    private static bool TryGetText(Func<string?> read, out string text)
+    {
+        try
+        {
+            text = read() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            text = string.Empty;
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Checks a create document: top level, <c>data</c>, <c>type</c>, no <c>id</c>, and the shapes of attributes and relationships.</summary>
