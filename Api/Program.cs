@@ -1,5 +1,6 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.Cli;
+using JsonApiInvites.Api.Configuration;
 using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Health;
 using JsonApiInvites.Api.Invitations;
@@ -30,7 +31,7 @@ if (ManagementCli.IsCommand(args))
 }
 
 // Before the server listens: settings it cannot run with, or a database it cannot open, stop it with one line.
-if ((ApiRateLimiting.CheckConfiguration(app.Services) ?? await DatabaseStartup.PrepareAsync(app.Services, CancellationToken.None)) is { } problem)
+if ((SettingsCheck.FirstProblem(app.Services) ?? ApiRateLimiting.CheckConfiguration(app.Services) ?? await DatabaseStartup.PrepareAsync(app.Services, CancellationToken.None)) is { } problem)
 {
     await Console.Error.WriteLineAsync(problem);
     return 1;

@@ -108,4 +108,26 @@ public sealed class StartupTests
 
         AssertOneClearLine(exitCode, output, error, message);
     }
+
+    [TestCase("Email__PollIntervalSeconds", "0", "Email:PollIntervalSeconds must be a whole number from 1 to 3600 seconds (got 0).")]
+    [TestCase("Email__PollIntervalSeconds", "-5", "Email:PollIntervalSeconds must be a whole number from 1 to 3600 seconds (got -5).")]
+    [TestCase("Email__PollIntervalSeconds", "abc", "Email:PollIntervalSeconds must be a whole number (got 'abc').")]
+    [TestCase("RateLimit__PermitLimit", "abc", "RateLimit:PermitLimit must be a whole number (got 'abc').")]
+    [TestCase("RateLimit__WindowSeconds", "0", "RateLimit:WindowSeconds must be a whole number from 1 to 86400 seconds (got 0).")]
+    [TestCase("Invites__ExpiryDays", "400", "Invites:ExpiryDays must be a whole number from 1 to 365 days (got 400).")]
+    [TestCase("Smtp__Port", "70000", "Smtp:Port must be a whole number from 1 to 65535 (got 70000).")]
+    [TestCase("Smtp__Security", "bogus", "Smtp:Security must be one of None, Auto, SslOnConnect, StartTls, StartTlsWhenAvailable (got 'bogus').")]
+    [TestCase("Email__DispatcherEnabled", "maybe", "Email:DispatcherEnabled must be true or false (got 'maybe').")]
+    [TestCase("Email__MaxAttempts", "0", "Email:MaxAttempts must be a whole number from 1 to 1000 (got 0).")]
+    [TestCase("Email__From", "nobody", "Email:From must be an email address")]
+    [TestCase("Email__AcceptUrl", "/accept", "Email:AcceptUrl must be an absolute http or https URL")]
+    public async Task A_setting_out_of_its_range_or_type_stops_the_server_before_it_listens_with_one_line(string key, string value, string message)
+    {
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { [key] = value, ["ConnectionStrings__Invites"] = "Data Source=invites.db" },
+            Timeout);
+
+        AssertOneClearLine(exitCode, output, error, message);
+        Assert.That(exitCode, Is.EqualTo(1));
+    }
 }

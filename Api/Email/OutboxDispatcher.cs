@@ -1,3 +1,4 @@
+using JsonApiInvites.Api.Configuration;
 using JsonApiInvites.Domain.Email;
 using Microsoft.Extensions.Options;
 
@@ -136,8 +137,23 @@ public static class EmailServiceCollectionExtensions
 {
     public static IServiceCollection AddInvitationEmail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<EmailOptions>(configuration.GetSection("Email"));
-        services.Configure<SmtpOptions>(configuration.GetSection("Smtp"));
+        services.AddCheckedOptions<EmailOptions>(configuration, "Email")
+            .Range("Email:PollIntervalSeconds", o => o.PollIntervalSeconds, 1, 3600, "seconds")
+            .Range("Email:RetryDelaySeconds", o => o.RetryDelaySeconds, 1, 86400, "seconds")
+            .Require(o => o.MaxRetryDelaySeconds < o.RetryDelaySeconds || o.MaxRetryDelaySeconds > 604800
+                ? $"Email:MaxRetryDelaySeconds must be a whole number from Email:RetryDelaySeconds ({o.RetryDelaySeconds}) to 604800 seconds (got {o.MaxRetryDelaySeconds})."
+                : null)
+            .Range("Email:MaxAttempts", o => o.MaxAttempts, 1, 1000)
+            .Require(o => string.IsNullOrWhiteSpace(o.PickupDirectory) ? "Email:PickupDirectory must name a folder (got nothing)." : null)
+            .Require(o => MimeKit.MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@', StringComparison.Ordinal)
+                ? null
+                : $"Email:From must be an email address such as 'JsonApiInvites <no-reply@example.com>' (got '{o.From}').")
+            .Require(o => string.IsNullOrWhiteSpace(o.AcceptUrl)
+                || (Uri.TryCreate(o.AcceptUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+                ? null
+                : $"Email:AcceptUrl must be an absolute http or https URL, or unset for this server's accept page (got '{o.AcceptUrl}').");
+        services.AddCheckedOptions<SmtpOptions>(configuration, "Smtp")
+            .Range("Smtp:Port", o => o.Port, 1, 65535);
         services.AddSingleton<IEmailSender>(provider =>
             string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
                 ? ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(provider)

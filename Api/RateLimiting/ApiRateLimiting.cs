@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using JsonApiInvites.Api.Configuration;
 using JsonApiInvites.Api.JsonApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -192,7 +193,9 @@ public static class ApiRateLimiting
 
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ApiRateLimitOptions>(configuration.GetSection("RateLimit"));
+        services.AddCheckedOptions<ApiRateLimitOptions>(configuration, "RateLimit")
+            .Range("RateLimit:PermitLimit", o => o.PermitLimit, 1, int.MaxValue, "requests per window")
+            .Range("RateLimit:WindowSeconds", o => o.WindowSeconds, 1, 86400, "seconds");
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiRateLimitOptions>>().Value;
