@@ -48,32 +48,34 @@ public sealed class MembershipRepository(Database db) : IMembershipRepository
     /// Serialized with the organization's other writes (creates, accepts, member changes), so that the count of owners
     /// the statement checks is the count when it commits: two owners demoting each other at once leave one.
     /// </remarks>
-    public async Task<MembershipChange> ChangeRoleAsync(Guid organizationId, Guid membershipId, Guid roleId, Guid ownerRoleId, CancellationToken cancellationToken)
+    public async Task<MembershipChange> ChangeRoleAsync(
+        Guid organizationId, Guid membershipId, Guid checkedRoleId, Guid roleId, Guid ownerRoleId, CancellationToken cancellationToken)
     {
-        var parameters = Parameters(organizationId, membershipId, ownerRoleId);
+        var parameters = Parameters(organizationId, membershipId, checkedRoleId, ownerRoleId);
         List<WriteStatement> statements =
         [
             new(
                 $"""
                 UPDATE memberships SET role_id = @RoleId
-                WHERE organization_id = @OrganizationId AND id = @Id
+                WHERE organization_id = @OrganizationId AND id = @Id AND role_id = @CheckedRoleId
                   AND (role_id <> @OwnerRoleId OR @RoleId = @OwnerRoleId OR ({OwnersSql}) > 1)
                 """,
                 [.. parameters, ("@RoleId", db.Param(roleId))]),
-            new("SELECT role_id FROM memberships WHERE organization_id = @OrganizationId AND id = @Id", parameters, ReturnsRows: true),
+            new(RoleSql, parameters, ReturnsRows: true),
         ];
         var results = await db.WriteAsync(new BatchedWrite(statements, organizationId), cancellationToken);
         return results[0] switch
         {
             null => MembershipChange.NotFound,
             { } stored when db.ToId(stored) == roleId => MembershipChange.Done,
-            _ => MembershipChange.LastOwner,
+            { } stored when db.ToId(stored) == checkedRoleId => MembershipChange.LastOwner,
+            _ => MembershipChange.RoleChanged,
         };
     }
 
-    public async Task<MembershipChange> RemoveAsync(Guid organizationId, Guid membershipId, Guid ownerRoleId, CancellationToken cancellationToken)
+    public async Task<MembershipChange> RemoveAsync(Guid organizationId, Guid membershipId, Guid checkedRoleId, Guid ownerRoleId, CancellationToken cancellationToken)
     {
-        var parameters = Parameters(organizationId, membershipId, ownerRoleId);
+        var parameters = Parameters(organizationId, membershipId, checkedRoleId, ownerRoleId);
         var exists = "SELECT 1 FROM memberships WHERE organization_id = @OrganizationId AND id = @Id";
         List<WriteStatement> statements =
         [
@@ -82,30 +84,35 @@ public sealed class MembershipRepository(Database db) : IMembershipRepository
             new(
                 $"""
                 DELETE FROM memberships
-                WHERE organization_id = @OrganizationId AND id = @Id AND (role_id <> @OwnerRoleId OR ({OwnersSql}) > 1)
+                WHERE organization_id = @OrganizationId AND id = @Id AND role_id = @CheckedRoleId
+                  AND (role_id <> @OwnerRoleId OR ({OwnersSql}) > 1)
                 """,
                 parameters),
             // The invitation it came from stays accepted, without a membership.
             new(
                 "UPDATE invitations SET membership_id = NULL WHERE organization_id = @OrganizationId AND membership_id = @Id AND NOT EXISTS (" + exists + ")",
                 parameters),
-            new(exists, parameters, ReturnsRows: true),
+            new(RoleSql, parameters, ReturnsRows: true),
         ];
         var results = await db.WriteAsync(new BatchedWrite(statements, organizationId), cancellationToken);
         return (results[0], results[1]) switch
         {
             (null, _) => MembershipChange.NotFound,
             (_, null) => MembershipChange.Done,
-            _ => MembershipChange.LastOwner,
+            (_, { } stored) when db.ToId(stored) == checkedRoleId => MembershipChange.LastOwner,
+            _ => MembershipChange.RoleChanged,
         };
     }
 
+    private const string RoleSql = "SELECT role_id FROM memberships WHERE organization_id = @OrganizationId AND id = @Id";
+
     private const string OwnersSql = "SELECT COUNT(*) FROM memberships WHERE organization_id = @OrganizationId AND role_id = @OwnerRoleId";
 
-    private (string, object?)[] Parameters(Guid organizationId, Guid membershipId, Guid ownerRoleId) =>
+    private (string, object?)[] Parameters(Guid organizationId, Guid membershipId, Guid checkedRoleId, Guid ownerRoleId) =>
     [
         ("@OrganizationId", db.Param(organizationId)),
         ("@Id", db.Param(membershipId)),
+        ("@CheckedRoleId", db.Param(checkedRoleId)),
         ("@OwnerRoleId", db.Param(ownerRoleId)),
     ];
 

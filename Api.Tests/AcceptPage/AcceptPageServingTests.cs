@@ -31,7 +31,7 @@ public sealed class AcceptPageServingTests(DatabaseKind database) : SharedAppTes
         Assert.That(response.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
         Assert.That(response.Headers.Contains("api-version-served"), Is.False, "not versioned");
         Assert.That(response.Headers.Contains("X-RateLimit-Limit"), Is.False, "a static page is not rate limited (the API it calls is)");
-        Assert.That(html, Does.Contain("<html lang=\"en\">").And.Contain("accept/accept.js").And.Contain("accept/accept.css"));
+        Assert.That(html, Does.Contain("<html lang=\"en\">").And.Contain("\"/accept/accept.js\"").And.Contain("\"/accept/accept.css\""));
         Assert.That(html, Does.Not.Contain("jai_invite_whatever"), "the page never echoes the token");
         Assert.That(html, Does.Not.Match("(src|href)=\"(https?:)?//"), "nothing from elsewhere");
     }
@@ -62,6 +62,7 @@ public sealed class AcceptPageServingTests(DatabaseKind database) : SharedAppTes
 
         Assert.That(script, Does.Contain("var VERSION = '2026-11-25';").And.Contain("'Invitation ' + token"));
         Assert.That(script, Does.Contain("request('GET', 'invitation?include=role,organization')").And.Contain("request('POST', 'memberships'"));
+        Assert.That(script, Does.Contain("fetch('/' + path"), "absolute paths: the page works at /accept/ too");
         Assert.That(script, Does.Contain("history.replaceState"), "the token leaves the address bar");
     }
 

@@ -84,10 +84,13 @@ public sealed class AcceptPageTests(DatabaseKind database) : EveryDatabaseTests(
         var invitation = await invited.Client.GetAsync(invited.Org.Invite(invited.Invitation, version: InviteeClient.Version), invited.Org.Token);
         Assert.That(invitation.Json["data"]!["attributes"]!["status"]!.GetValue<string>(), Is.EqualTo("accepted"));
 
-        // The same tab reloaded (the token kept out of sight in its history entry), and the link opened again: used.
+        Assert.That(Page.SwitchTo().ActiveElement().GetAttribute("id"), Is.EqualTo("heading"), "focus moves to the new heading");
+
+        // The same tab reloaded (the token kept out of sight in its history entry) still says you joined; the link
+        // opened again says it was used.
         Page.Navigate().Refresh();
-        Assert.That(Settled(), Is.EqualTo("problem"));
-        Assert.That(Text("heading"), Is.EqualTo("This invitation was already used"));
+        Assert.That(Settled(), Is.EqualTo("accepted"));
+        Assert.That(Text("heading"), Is.EqualTo("You joined Acme Corp"));
         Page.Navigate().GoToUrl(link);
         Assert.That(Settled(), Is.EqualTo("problem"));
         Assert.That(Text("heading"), Is.EqualTo("This invitation was already used"));
@@ -170,5 +173,71 @@ public sealed class AcceptPageTests(DatabaseKind database) : EveryDatabaseTests(
         Assert.That(resources!.Select(r => new Uri((string)r).GetLeftPart(UriPartial.Authority)), Is.All.EqualTo(invited.Server.GetLeftPart(UriPartial.Authority)));
         Assert.That(resources!.Select(r => new Uri((string)r).AbsolutePath), Is.SupersetOf(new[] { "/accept/accept.js", "/accept/accept.css", "/invitation" }));
         Assert.That(lang, Is.EqualTo("en"));
+    }
+
+    [Test]
+    public async Task The_page_works_at_every_spelling_of_its_path()
+    {
+        var invited = await StartWithInvitationAsync();
+        var link = await EmailLinkAsync(invited);
+
+        foreach (var spelling in new[] { "/accept/?", "/ACCEPT?" })
+        {
+            Page.Navigate().GoToUrl(link.Replace("/accept?", spelling, StringComparison.Ordinal));
+            Assert.That(Settled(), Is.EqualTo("invitation"), spelling);
+            Assert.That(Page.Url, Does.Not.Contain("token"), spelling);
+        }
+    }
+
+    [Test]
+    public async Task A_link_damaged_on_its_way_says_it_does_not_work()
+    {
+        var invited = await StartWithInvitationAsync();
+        var link = await EmailLinkAsync(invited);
+
+        foreach (var damaged in new[] { link + "%E2%80%8B", link + "%0A", link.Replace("token=", "token=%20", StringComparison.Ordinal) })
+        {
+            Page.Navigate().GoToUrl(damaged);
+            Assert.That(Settled(), Is.EqualTo("problem"), damaged);
+            Assert.That(Text("heading"), Is.EqualTo("This link does not work"), damaged);
+        }
+    }
+
+    [Test]
+    public async Task Accepted_by_someone_else_first_says_already_used()
+    {
+        var invited = await StartWithInvitationAsync();
+        var link = await EmailLinkAsync(invited);
+        Page.Navigate().GoToUrl(link);
+        Assert.That(Settled(), Is.EqualTo("invitation"));
+
+        var elsewhere = await invited.Client.AcceptAsync(InviteeClient.LinkToken().Match(link).Groups[1].Value);
+        Assert.That(elsewhere.Status, Is.EqualTo(HttpStatusCode.Created));
+        Page.FindElement(By.Id("accept")).Click();
+
+        Assert.That(Settled(), Is.EqualTo("problem"));
+        Assert.That(Text("heading"), Is.EqualTo("This invitation was already used"));
+    }
+
+    [Test]
+    public async Task An_accept_whose_answer_was_lost_ends_in_joined_on_retry()
+    {
+        var invited = await StartWithInvitationAsync();
+        Page.Navigate().GoToUrl(await EmailLinkAsync(invited));
+        Assert.That(Settled(), Is.EqualTo("invitation"));
+
+        // The POST reaches the server, but its answer never reaches the page (a dropped connection).
+        ((IJavaScriptExecutor)Page).ExecuteScript(
+            "var real = window.fetch; window.fetch = function (url, options) { var sent = real(url, options); "
+            + "return options && options.method === 'POST' ? sent.then(function () { window.fetch = real; throw new TypeError('Failed to fetch'); }) : sent; };");
+        Page.FindElement(By.Id("accept")).Click();
+        Assert.That(Settled(), Is.EqualTo("problem"));
+        Assert.That(Text("heading"), Is.EqualTo("Something went wrong"));
+        _browser.Screenshot("connection-lost");
+        Page.FindElement(By.Id("retry")).Click();
+
+        Assert.That(Settled(), Is.EqualTo("accepted"));
+        Assert.That(Text("heading"), Is.EqualTo("You joined Acme Corp"));
+        Assert.That(await invited.App.Data.CountAsync("memberships"), Is.EqualTo(1));
     }
 }

@@ -151,6 +151,7 @@ public sealed class AcceptingTests(DatabaseKind database) : FreshAppTests(databa
         }
 
         Assert.That(current.Status, Is.EqualTo(HttpStatusCode.Created), current.Body);
+        Assert.That(current.Header("Cache-Control"), Is.EqualTo("no-store"));
     }
 
     [Test]
@@ -164,6 +165,7 @@ public sealed class AcceptingTests(DatabaseKind database) : FreshAppTests(databa
 
         AssertCode(read, HttpStatusCode.Gone, "invitation_expired");
         AssertCode(accept, HttpStatusCode.Gone, "invitation_expired");
+        Assert.That((read.Header("Cache-Control"), accept.Header("Cache-Control")), Is.EqualTo(("no-store", "no-store")), "what a link's credential opens is cached nowhere");
         Assert.That(accept.Error["detail"]!.GetValue<string>(), Does.Contain("Acme").And.Contain("expired on"));
         Snapshot.Match(accept);
         Assert.That(await App.Data.CountAsync("memberships"), Is.Zero);

@@ -276,4 +276,26 @@ public sealed class MembershipTests(DatabaseKind database) : FreshAppTests(datab
         Assert.That(responses.Count(r => r.Status == HttpStatusCode.Conflict), Is.GreaterThan(0));
         Assert.That(responses.Select(r => r.Status), Is.All.AnyOf(HttpStatusCode.NoContent, HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.NotFound));
     }
+
+    [Test]
+    public async Task A_change_or_removal_checked_against_a_role_the_member_no_longer_holds_is_not_done()
+    {
+        // A token without org.admin checks "may I remove this viewer?" while an owner promotes the viewer to owner:
+        // the write must not remove (or demote) the owner the member has become.
+        var other = await Join("ada@example.com", "owner");
+        var promoted = await Join("bob@example.com", "viewer");
+        var promote = await Patch(Org.Membership(promoted), RoleChange(promoted, Org.Roles["owner"]));
+        Assert.That(promote.Status, Is.EqualTo(HttpStatusCode.OK));
+        var repository = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<JsonApiInvites.Domain.Memberships.IMembershipRepository>(App.Services);
+
+        var remove = await repository.RemoveAsync(Org.Id, promoted, Org.Roles["viewer"], Org.Roles["owner"], CancellationToken.None);
+        var change = await repository.ChangeRoleAsync(Org.Id, promoted, Org.Roles["viewer"], Org.Roles["collaborator"], Org.Roles["owner"], CancellationToken.None);
+
+        Assert.That((remove, change), Is.EqualTo((JsonApiInvites.Domain.Memberships.MembershipChange.RoleChanged, JsonApiInvites.Domain.Memberships.MembershipChange.RoleChanged)));
+        var members = await Client.GetAsync(Org.Memberships(), Org.Token);
+        Assert.That(
+            members.Json["data"]!.AsArray().Select(m => m!["relationships"]!["role"]!["data"]!["id"]!.GetValue<string>()),
+            Is.EqualTo(new[] { Org.Roles["owner"].ToString(), Org.Roles["owner"].ToString() }),
+            $"both owners stay ({other}, {promoted})");
+    }
 }

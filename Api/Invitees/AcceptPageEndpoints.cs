@@ -21,7 +21,7 @@ public static class AcceptPageEndpoints
 
     // The page's own script and style only; its API calls go to this server; it can be framed by nobody.
     private const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static readonly PageFile Html = PageFile.Load("accept.html", "text/html; charset=utf-8");
     private static readonly PageFile Script = PageFile.Load("accept.js", "text/javascript; charset=utf-8");

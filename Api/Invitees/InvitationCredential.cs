@@ -31,9 +31,11 @@ public sealed class InvitationCredential(IInvitationRepository invitations)
 
         var hash = TokenSecret.Hash(token);
         var invitation = await invitations.FindByTokenHashAsync(hash, context.RequestAborted)
-            ?? throw new JsonApiException(
-                new ErrorObject(401, "invalid_token", "Invalid invitation token", "This invitation link is not valid: it is unknown, or a newer email replaced it.", ErrorSource.AtHeader("Authorization")),
-                Challenge);
+            ?? throw InvalidToken("This invitation link is not valid: it is unknown, or a newer email replaced it.");
         return (invitation, hash);
     }
+
+    /// <summary>401 <c>invalid_token</c> at the <c>Authorization</c> header, with the scheme's challenge.</summary>
+    public static JsonApiException InvalidToken(string detail) =>
+        new(new ErrorObject(401, "invalid_token", "Invalid invitation token", detail, ErrorSource.AtHeader("Authorization")), Challenge);
 }

@@ -26,6 +26,7 @@ public sealed class InviteeController(InvitationCredential credential, InviteeSe
     [IntroducedIn(MembershipResources.Introduced)]
     public async Task<IActionResult> GetInvitation(CancellationToken cancellationToken)
     {
+        KeepOutOfCaches();
         var request = ResourceRequest.Read(this, [QueryReader.Include, QueryReader.FieldsFamily], IncludePaths);
         var (invitation, _) = await credential.AuthenticateAsync(HttpContext);
         invitation = await service.EnsureAcceptableAsync(invitation, cancellationToken);
@@ -55,6 +56,7 @@ public sealed class InviteeController(InvitationCredential credential, InviteeSe
     [IntroducedIn(MembershipResources.Introduced)]
     public async Task<IActionResult> Accept(CancellationToken cancellationToken)
     {
+        KeepOutOfCaches();
         var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
         var (invitation, tokenHash) = await credential.AuthenticateAsync(HttpContext);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
@@ -69,4 +71,7 @@ public sealed class InviteeController(InvitationCredential credential, InviteeSe
         var resource = MembershipResources.Build(membership, request.Links, request.Fields);
         return new JsonApiResult(201, new Document { Data = resource, Links = new Links { Self = resource.SelfLink } }, location: resource.SelfLink);
     }
+
+    /// <summary>What a credential in a link opens (an email address, an organization) is kept by no cache, answer or error alike.</summary>
+    private void KeepOutOfCaches() => Response.Headers.CacheControl = "no-store";
 }

@@ -41,8 +41,7 @@ public sealed class InviteeService(IInvitationRepository invitations, IOrganizat
         // Nothing was accepted: something changed since the invitation was read (another accept won, a cancel, a
         // newer email), or its email is a member already.
         var now = await invitations.FindByTokenHashAsync(tokenHash, cancellationToken)
-            ?? throw new JsonApiException(new ErrorObject(
-                401, "invalid_token", "Invalid invitation token", "This invitation link is not valid any more: a newer email replaced it.", ErrorSource.AtHeader("Authorization")));
+            ?? throw InvitationCredential.InvalidToken("This invitation link is not valid any more: a newer email replaced it.");
         await EnsureAcceptableAsync(now, cancellationToken);
         throw new JsonApiException(Errors.AlreadyMember($"{now.Email} is already a member of this organization."));
     }

@@ -17,7 +17,10 @@ public sealed class MembershipService(IMembershipRepository memberships, IOrgani
         return membership ?? throw new JsonApiException(Errors.NotFound($"Membership '{membershipId}' was not found."));
     }
 
-    /// <summary>Gives the member the role <paramref name="identifier"/> names, if any.</summary>
+    /// <summary>
+    /// Gives the member the role <paramref name="identifier"/> names, if any. The rules are checked against the role
+    /// the member holds when the write happens: if another change got there first, they are checked again.
+    /// </summary>
     public async Task<Membership> UpdateAsync(Membership membership, ResourceIdentifier? identifier, IReadOnlyList<string> permissions, string rolePointer, CancellationToken cancellationToken)
     {
         if (identifier is null)
@@ -25,34 +28,59 @@ public sealed class MembershipService(IMembershipRepository memberships, IOrgani
             return membership;
         }
 
-        await EnsureCurrentRoleGrantableAsync(membership, permissions, "change a member holding", cancellationToken);
-        var role = await roles.GrantableAsync(membership.OrganizationId, identifier, permissions, "give a member", rolePointer, cancellationToken);
-        if (role.Id == membership.RoleId)
+        for (var attempt = 1; ; attempt++)
         {
-            return membership;
-        }
+            await EnsureCurrentRoleGrantableAsync(membership, permissions, "change a member holding", cancellationToken);
+            var role = await roles.GrantableAsync(membership.OrganizationId, identifier, permissions, "give a member", rolePointer, cancellationToken);
+            if (role.Id == membership.RoleId)
+            {
+                return membership;
+            }
 
-        switch (await memberships.ChangeRoleAsync(membership.OrganizationId, membership.Id, role.Id, await OwnerRoleIdAsync(membership.OrganizationId, cancellationToken), cancellationToken))
-        {
-            case MembershipChange.NotFound:
-                throw new JsonApiException(Errors.NotFound($"Membership '{membership.Id}' was not found."));
-            case MembershipChange.LastOwner:
-                throw new JsonApiException(Errors.LastOwner("This member is the organization's last owner: make another member owner first."));
+            var owner = await OwnerRoleIdAsync(membership.OrganizationId, cancellationToken);
+            switch (await memberships.ChangeRoleAsync(membership.OrganizationId, membership.Id, membership.RoleId, role.Id, owner, cancellationToken))
+            {
+                case MembershipChange.Done:
+                    return membership with { RoleId = role.Id };
+                case MembershipChange.LastOwner:
+                    throw new JsonApiException(Errors.LastOwner("This member is the organization's last owner: make another member owner first."));
+                case MembershipChange.RoleChanged when attempt < MaxAttempts:
+                    membership = await FindAsync(membership.OrganizationId, membership.Id.ToString("D"), cancellationToken);
+                    break;
+                case MembershipChange.RoleChanged:
+                    throw new JsonApiException(ChangedMeanwhile());
+                default:
+                    throw new JsonApiException(Errors.NotFound($"Membership '{membership.Id}' was not found."));
+            }
         }
-
-        return membership with { RoleId = role.Id };
     }
 
-    /// <summary>Removes the member; a member removed meanwhile is gone all the same.</summary>
+    /// <summary>Removes the member; a member removed meanwhile is gone all the same. Checked as <see cref="UpdateAsync"/> is.</summary>
     public async Task RemoveAsync(Membership membership, IReadOnlyList<string> permissions, CancellationToken cancellationToken)
     {
-        await EnsureCurrentRoleGrantableAsync(membership, permissions, "remove a member holding", cancellationToken);
-        if (await memberships.RemoveAsync(membership.OrganizationId, membership.Id, await OwnerRoleIdAsync(membership.OrganizationId, cancellationToken), cancellationToken)
-            == MembershipChange.LastOwner)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new JsonApiException(Errors.LastOwner("This member is the organization's last owner and cannot be removed: make another member owner first."));
+            await EnsureCurrentRoleGrantableAsync(membership, permissions, "remove a member holding", cancellationToken);
+            var owner = await OwnerRoleIdAsync(membership.OrganizationId, cancellationToken);
+            switch (await memberships.RemoveAsync(membership.OrganizationId, membership.Id, membership.RoleId, owner, cancellationToken))
+            {
+                case MembershipChange.LastOwner:
+                    throw new JsonApiException(Errors.LastOwner("This member is the organization's last owner and cannot be removed: make another member owner first."));
+                case MembershipChange.RoleChanged when attempt < MaxAttempts:
+                    membership = await FindAsync(membership.OrganizationId, membership.Id.ToString("D"), cancellationToken);
+                    break;
+                case MembershipChange.RoleChanged:
+                    throw new JsonApiException(ChangedMeanwhile());
+                default:
+                    return;
+            }
         }
     }
+
+    private const int MaxAttempts = 3;
+
+    private static ErrorObject ChangedMeanwhile() =>
+        Errors.InvalidState("The member's role kept changing while this request was checked; read the member and try again.");
 
     private async Task EnsureCurrentRoleGrantableAsync(Membership membership, IReadOnlyList<string> permissions, string action, CancellationToken cancellationToken)
     {

@@ -17,6 +17,9 @@ public enum MembershipChange
 
     /// <summary>Refused: it would leave the organization without a member holding the owner role.</summary>
     LastOwner,
+
+    /// <summary>Not done: the member's role is no longer the one the change was checked against (a concurrent change).</summary>
+    RoleChanged,
 }
 
 public interface IMembershipRepository
@@ -26,11 +29,15 @@ public interface IMembershipRepository
     Task<Page<Membership>> ListAsync(Guid organizationId, MembershipFilter filter, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Gives the member another role, unless that takes the owner role from the organization's last owner
+    /// Gives the member <paramref name="roleId"/> if it still holds <paramref name="checkedRoleId"/> (the role the
+    /// caller's rules were checked against), unless that takes the owner role from the organization's last owner
     /// (<paramref name="ownerRoleId"/>); decided in the write itself, serialized with the organization's other writes.
     /// </summary>
-    Task<MembershipChange> ChangeRoleAsync(Guid organizationId, Guid membershipId, Guid roleId, Guid ownerRoleId, CancellationToken cancellationToken);
+    Task<MembershipChange> ChangeRoleAsync(Guid organizationId, Guid membershipId, Guid checkedRoleId, Guid roleId, Guid ownerRoleId, CancellationToken cancellationToken);
 
-    /// <summary>Removes the member (its invitation stays accepted, without a membership), unless it is the last owner.</summary>
-    Task<MembershipChange> RemoveAsync(Guid organizationId, Guid membershipId, Guid ownerRoleId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes the member if it still holds <paramref name="checkedRoleId"/> (its invitation stays accepted, without a
+    /// membership), unless it is the last owner.
+    /// </summary>
+    Task<MembershipChange> RemoveAsync(Guid organizationId, Guid membershipId, Guid checkedRoleId, Guid ownerRoleId, CancellationToken cancellationToken);
 }

@@ -1,6 +1,8 @@
-// The invitee's accept page (SPEC §8). No framework, nothing fetched but this server's own API.
+// The invitee's accept page. No framework, nothing fetched but this server's own API.
 // The accept token comes from the email's link (?token=...). It is moved out of the address bar at once (kept in this
-// tab's history entry, so a reload still works) and sent only as 'Authorization: Invitation <token>'.
+// tab's history entry, so a reload still works) and sent only as 'Authorization: Invitation <token>'. The history
+// entry also remembers that an accept was sent, so that an answer lost on the way (a dropped connection, a reload)
+// still ends in "You joined" rather than "already used".
 (function () {
   'use strict';
 
@@ -11,8 +13,26 @@
   var status = document.getElementById('status');
   var acceptButton = document.getElementById('accept');
   var retryButton = document.getElementById('retry');
+  var TOKEN = /^jai_invite_[A-Za-z0-9_-]+$/;
   var invitation = null;
   var retry = null;
+  var busy = false;
+
+  function remembered() {
+    var state = window.history.state;
+    return state && typeof state.token === 'string' ? state : {};
+  }
+
+  function remember(changes) {
+    var state = remembered();
+    for (var key in changes) {
+      if (Object.prototype.hasOwnProperty.call(changes, key)) {
+        state[key] = changes[key];
+      }
+    }
+
+    window.history.replaceState(state, '', window.location.pathname + window.location.search + window.location.hash);
+  }
 
   function takeToken() {
     var params = new URLSearchParams(window.location.search);
@@ -21,10 +41,12 @@
       params.delete('token');
       var rest = params.toString();
       window.history.replaceState({ token: token }, '', window.location.pathname + (rest ? '?' + rest : '') + window.location.hash);
-      return token;
+    } else {
+      token = remembered().token || null;
     }
 
-    return window.history.state && typeof window.history.state.token === 'string' ? window.history.state.token : null;
+    // A link damaged on its way (cut, wrapped, with invisible characters) is not a token: say so.
+    return token !== null && TOKEN.test(token) ? token : null;
   }
 
   var token = takeToken();
@@ -49,6 +71,11 @@
     document.title = title;
     status.textContent = message || '';
     if (state !== 'accepting') {
+      // Focus moves to the heading on every change, even when it has focus already, so that it is read out.
+      if (document.activeElement === heading) {
+        heading.blur();
+      }
+
       heading.focus();
     }
   }
@@ -67,7 +94,7 @@
       headers['Content-Type'] = MEDIA_TYPE;
     }
 
-    return fetch(path + (path.indexOf('?') < 0 ? '?' : '&') + 'version=' + VERSION, {
+    return fetch('/' + path + (path.indexOf('?') < 0 ? '?' : '&') + 'version=' + VERSION, {
       method: method,
       headers: headers,
       body: body ? JSON.stringify(body) : undefined,
@@ -169,6 +196,12 @@
     }
 
     request('GET', 'invitation?include=role,organization').then(function (result) {
+      var sent = remembered();
+      if (sent.acceptSent && errorCode(result) === 'invitation_accepted') {
+        joined(sent.organization, sent.role);
+        return;
+      }
+
       if (result.status !== 200 || !result.document || !result.document.data) {
         explain(result, load);
         return;
@@ -189,26 +222,50 @@
       var expires = document.getElementById('expires');
       expires.setAttribute('datetime', data.attributes.expires_at);
       expires.textContent = formatDate(data.attributes.expires_at);
-      acceptButton.disabled = false;
-      acceptButton.textContent = 'Accept invitation';
+      setBusy(false);
       show('invitation', 'Join ' + invitation.organization, invitation.organization + ' invites you to join as ' + invitation.role + '.');
-    }, function () {
+    })['catch'](function () {
       explain({ status: 0, document: null }, load);
     });
   }
 
+  function joined(organization, role) {
+    fill('organization', organization);
+    fill('role', role);
+    show('accepted', 'You joined ' + organization, 'You are now a member of ' + organization + ' as ' + role + '.');
+  }
+
+  // While an accept is on its way the button keeps its focus but does nothing (aria-disabled, not disabled).
+  function setBusy(value) {
+    busy = value;
+    acceptButton.setAttribute('aria-disabled', value ? 'true' : 'false');
+    acceptButton.textContent = value ? 'Accepting…' : 'Accept invitation';
+  }
+
   function accept() {
-    acceptButton.disabled = true;
-    acceptButton.textContent = 'Accepting…';
+    if (busy || !invitation) {
+      return;
+    }
+
+    setBusy(true);
+    // An earlier attempt whose answer never came (no connection, a server error) may have been accepted.
+    var earlierUnanswered = remembered().acceptSent === true;
+    remember({ acceptSent: true, organization: invitation.organization, role: invitation.role });
     show('accepting', 'Join ' + invitation.organization, 'Accepting the invitation…');
     request('POST', 'memberships', { data: { type: 'membership' } }).then(function (result) {
-      if (result.status === 201) {
-        show('accepted', 'You joined ' + invitation.organization, 'You are now a member of ' + invitation.organization + ' as ' + invitation.role + '.');
+      setBusy(false);
+      if (result.status === 201 || (earlierUnanswered && errorCode(result) === 'invitation_accepted')) {
+        joined(invitation.organization, invitation.role);
         return;
       }
 
+      if (result.status < 500) {
+        remember({ acceptSent: false }); // answered: nothing was accepted by this attempt
+      }
+
       explain(result, accept);
-    }, function () {
+    })['catch'](function () {
+      setBusy(false);
       explain({ status: 0, document: null }, accept);
     });
   }
@@ -216,7 +273,6 @@
   acceptButton.addEventListener('click', accept);
   retryButton.addEventListener('click', function () {
     if (retry === accept) {
-      acceptButton.disabled = false;
       show('invitation', 'Join ' + invitation.organization);
       accept();
     } else if (retry) {
