@@ -25,6 +25,40 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
           AND NOT EXISTS (SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId)
         """;
 
+    /// <summary>
+    /// As <see cref="InsertSql"/> for a resend: none is queued while an email of the invitation is still waiting or
+    /// on its way (that one is made due at once instead), so a burst of resends sends one email.
+    /// </summary>
+    internal const string InsertForResendSql =
+        """
+        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
+        SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt
+        WHERE NOT EXISTS (SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId AND sent_at IS NULL AND failed_at IS NULL)
+        """;
+
+    /// <summary>Makes an email of the invitation that is waiting for a retry due at once (a resend asked for it).</summary>
+    internal const string DueNowSql =
+        """
+        UPDATE email_outbox SET next_attempt_at = @QueuedAt
+        WHERE invitation_id = @InvitationId AND sent_at IS NULL AND failed_at IS NULL AND claim_id IS NULL AND next_attempt_at > @QueuedAt
+        """;
+
+    /// <summary>
+    /// True when the link <c>@TokenHash</c> opens the invitation <paramref name="invitation"/> (an SQL expression): it
+    /// was recorded for one of its emails, and no other email of the invitation has been sent since (SPEC §8: a newer
+    /// email's link replaces an older one's). Every attempt of one email records its own link, and all of them work:
+    /// a copy delivered just before a crash opens the invitation as the copy sent again after the restart does.
+    /// </summary>
+    internal static string LinkOpensSql(string invitation) =>
+        $"""
+        EXISTS (
+            SELECT 1 FROM email_links l
+            WHERE l.token_hash = @TokenHash AND l.invitation_id = {invitation}
+              AND NOT EXISTS (
+                  SELECT 1 FROM email_outbox n
+                  WHERE n.invitation_id = l.invitation_id AND n.id <> l.outbox_id AND n.sent_at IS NOT NULL AND n.sent_at > l.created_at))
+        """;
+
     /// <summary>The parameters of <see cref="InsertSql"/>: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>
     internal static (string Name, object? Value)[] InsertParameters(Database db, Guid invitationId, EmailKind kind, DateTimeOffset now) =>
     [
@@ -34,40 +68,46 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         ("@QueuedAt", db.Param(now)),
     ];
 
-    /// <summary>Queues an email inside the caller's transaction, so it exists exactly when the change that causes it does.</summary>
-    internal static Task EnqueueAsync(Database db, DbConnection connection, DbTransaction transaction, Guid invitationId, EmailKind kind, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a resend's email inside the caller's transaction (which has locked the invitation's row by updating it,
+    /// so concurrent resends of one invitation run this one after another): one email while one is still queued.
+    /// </summary>
+    internal static async Task EnqueueResendAsync(Database db, DbConnection connection, DbTransaction transaction, Guid invitationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
-        foreach (var (name, value) in InsertParameters(db, invitationId, kind, now))
+        foreach (var (name, value) in InsertParameters(db, invitationId, EmailKind.Resend, now))
         {
             parameters.Add(name, value);
         }
 
-        return connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(DueNowSql, parameters, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertForResendSql, parameters, transaction, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid claimId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { Now = db.Param(now), Until = db.Param(now + lease), Limit = limit };
+        var parameters = new { Now = db.Param(now), Until = db.Param(now + lease), Limit = limit, ClaimId = db.Param(claimId) };
 
-        // An invitation cancelled or accepted before its email went out needs no email any more.
+        // An invitation cancelled, accepted or expired before its email went out needs no email any more.
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE email_outbox SET failed_at = @Now, last_error = 'The invitation is no longer open.'
+            $"""
+            UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}'
             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
-              AND EXISTS (SELECT 1 FROM invitations i WHERE i.id = email_outbox.invitation_id AND i.state IN ('cancelled', 'accepted'))
+              AND EXISTS (
+                  SELECT 1 FROM invitations i
+                  WHERE i.id = email_outbox.invitation_id AND (i.state <> 'pending' OR i.expires_at <= @Now))
             """,
             parameters,
             transaction,
             cancellationToken: cancellationToken));
         // Several dispatchers (servers) may claim at once: each row goes to one of them (SKIP LOCKED where the
-        // database has it; SQLite has one writer).
+        // database has it; SQLite has one writer). A lease that ran out (a dispatcher that died) can be taken over.
         var claimed = new List<object>();
         await using (var rows = await connection.ExecuteReaderAsync(new CommandDefinition(
             $"""
-            UPDATE email_outbox SET locked_until = @Until
+            UPDATE email_outbox SET locked_until = @Until, claim_id = @ClaimId
             WHERE id IN (
                 SELECT id FROM email_outbox
                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
@@ -120,7 +160,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
             {
                 emails.Add(new OutboxEmail(
                     db.GetId(reader, 0),
-                    now + lease,
+                    claimId,
                     reader.GetString(1) == "resend" ? EmailKind.Resend : EmailKind.Invitation,
                     Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
                     db.GetId(reader, 3),
@@ -135,42 +175,69 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         return emails;
     }
 
-    public async Task SetTokenHashAsync(OutboxEmail email, string tokenHash, CancellationToken cancellationToken)
+    public async Task RenewAsync(Guid claimId, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE email_outbox SET token_hash = @Hash WHERE id = @Id AND locked_until = @Lease",
-            new { Id = db.Param(email.Id), Hash = tokenHash, Lease = db.Param(email.LeasedUntil) },
+            "UPDATE email_outbox SET locked_until = @Until WHERE claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL",
+            new { ClaimId = db.Param(claimId), Until = db.Param(until) },
             cancellationToken: cancellationToken));
+    }
+
+    public async Task<int> ReleaseAsync(Guid claimId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE email_outbox SET locked_until = NULL, claim_id = NULL WHERE claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL",
+            new { ClaimId = db.Param(claimId) },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<LinkRecording> RecordLinkAsync(OutboxEmail email, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new { Id = db.Param(email.Id), ClaimId = db.Param(email.ClaimId), Hash = tokenHash, Now = db.Param(now) };
+        var recorded = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
+            SELECT @Hash, e.id, e.invitation_id, @Now
+            FROM email_outbox e JOIN invitations i ON i.id = e.invitation_id
+            WHERE e.id = @Id AND e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
+              AND i.state = 'pending' AND i.expires_at > @Now
+            """,
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken));
+        var outcome = LinkRecording.Recorded;
+        if (recorded == 0)
+        {
+            // Not recorded: the row is not this claim's any more, or its invitation closed since it was claimed.
+            var closed = await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}', locked_until = NULL, claim_id = NULL
+                WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+            outcome = closed > 0 ? LinkRecording.InvitationClosed : LinkRecording.ClaimLost;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
     }
 
     public async Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { Id = db.Param(email.Id), Now = db.Param(now), Lease = db.Param(email.LeasedUntil) };
-        var sent = await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, last_error = NULL
-            WHERE id = @Id AND locked_until = @Lease
+            UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
+            WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL
             """,
-            parameters,
-            transaction,
+            new { Id = db.Param(email.Id), Now = db.Param(now), ClaimId = db.Param(email.ClaimId) },
             cancellationToken: cancellationToken)) > 0;
-        if (sent)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE invitations SET token_hash = (SELECT token_hash FROM email_outbox WHERE id = @Id)
-                WHERE id = (SELECT invitation_id FROM email_outbox WHERE id = @Id)
-                """,
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return sent;
     }
 
     public async Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
@@ -179,16 +246,18 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         await connection.ExecuteAsync(new CommandDefinition(
             retryAt is null
                 ? """
-                  UPDATE email_outbox SET attempts = attempts + 1, locked_until = NULL, last_error = @Error, failed_at = @Now
-                  WHERE id = @Id AND locked_until = @Lease
+                  UPDATE email_outbox SET attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = @Error, failed_at = @Now
+                  WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL
                   """
                 : """
-                  UPDATE email_outbox SET attempts = attempts + 1, locked_until = NULL, last_error = @Error, next_attempt_at = @RetryAt
-                  WHERE id = @Id AND locked_until = @Lease
+                  UPDATE email_outbox SET attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = @Error, next_attempt_at = @RetryAt
+                  WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL
                   """,
-            new { Id = db.Param(email.Id), Now = db.Param(now), Error = error, RetryAt = db.Param(retryAt), Lease = db.Param(email.LeasedUntil) },
+            new { Id = db.Param(email.Id), Now = db.Param(now), Error = error, RetryAt = db.Param(retryAt), ClaimId = db.Param(email.ClaimId) },
             cancellationToken: cancellationToken));
     }
+
+    private const string ClosedError = "The invitation is no longer open.";
 
     internal static string KindName(EmailKind kind) => kind == EmailKind.Resend ? "resend" : "invitation";
 }

@@ -116,7 +116,11 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
     public async Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken)
     {
         await using var session = await db.ReadAsync(cancellationToken);
-        var command = session.Command($"{SelectColumns.Replace("SELECT ", "SELECT organization_id, ", StringComparison.Ordinal)} WHERE token_hash = @TokenHash")
+        var command = session.Command(
+                $"""
+                {SelectColumns.Replace("SELECT ", "SELECT organization_id, ", StringComparison.Ordinal)}
+                WHERE id = (SELECT invitation_id FROM email_links WHERE token_hash = @TokenHash) AND {EmailOutbox.LinkOpensSql("invitations.id")}
+                """)
             .With("@TokenHash", tokenHash);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader, db.GetId(reader, 0), offset: 1) : null;
@@ -136,10 +140,11 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         List<WriteStatement> statements =
         [
             new(
-                """
+                $"""
                 UPDATE invitations SET state = 'accepted', accepted_at = @CreatedAt, membership_id = @MembershipId
-                WHERE id = @InvitationId AND organization_id = @OrganizationId AND token_hash = @TokenHash
+                WHERE id = @InvitationId AND organization_id = @OrganizationId
                   AND state = 'pending' AND expires_at > @CreatedAt
+                  AND {EmailOutbox.LinkOpensSql("invitations.id")}
                   AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = @OrganizationId AND m.email_key = invitations.email_key)
                 """,
                 [organization, membership, invitationId, createdAt, ("@TokenHash", tokenHash)]),
@@ -204,7 +209,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
             return false;
         }
 
-        await EmailOutbox.EnqueueAsync(db, connection, transaction, resent.Id, Domain.Email.EmailKind.Resend, resent.ResentAt ?? resent.CreatedAt, cancellationToken);
+        await EmailOutbox.EnqueueResendAsync(db, connection, transaction, resent.Id, resent.ResentAt ?? resent.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -46,6 +46,11 @@ public static partial class InviteeClient
         return match.Groups[1].Value;
     }
 
+    /// <summary>The invitation an accept token opens now (as the invitee routes would find it), or null.</summary>
+    public static async Task<Guid?> OpensAsync(TestApp app, string token) =>
+        (await app.Services.GetRequiredService<JsonApiInvites.Domain.Invitations.IInvitationRepository>()
+            .FindByTokenHashAsync(JsonApiInvites.Domain.Tokens.TokenSecret.Hash(token), CancellationToken.None))?.Id;
+
     /// <summary>Sets <c>Authorization: Invitation &lt;token&gt;</c> (or the raw header value given).</summary>
     public static Action<HttpRequestMessage> Credential(string token, string scheme = "Invitation") =>
         request => request.Headers.Authorization = new AuthenticationHeaderValue(scheme, token);

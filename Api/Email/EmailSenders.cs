@@ -11,19 +11,65 @@ public interface IEmailSender
 }
 
 /// <summary>
-/// Writes <c>{outbox id}.eml</c> into the pickup directory (written aside, then moved into place): delivering the
-/// same row twice leaves one file, so a crash between delivery and bookkeeping cannot duplicate an email.
+/// Writes <c>{outbox id}.eml</c> into the pickup directory (written aside as <c>.{id}.{random}.tmp</c>, then moved
+/// into place): a reader of the folder never sees half an email, and delivering the same row twice leaves one file.
+/// A write that fails removes its temporary file; one interrupted by a crash is removed at the next start.
 /// </summary>
-public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options) : IEmailSender
+public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
 {
+    /// <summary>A temporary file this old belongs to no write still running (writes take milliseconds).</summary>
+    public static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(1);
+
+    private string Directory => Path.GetFullPath(options.Value.PickupDirectory);
+
     public async Task SendAsync(MimeMessage message, Guid outboxId, CancellationToken cancellationToken)
     {
-        var directory = Path.GetFullPath(options.Value.PickupDirectory);
-        Directory.CreateDirectory(directory);
-        var target = Path.Combine(directory, $"{outboxId:D}.eml");
-        var temporary = Path.Combine(directory, $".{outboxId:D}.{Guid.NewGuid():N}.tmp");
-        await message.WriteToAsync(temporary, cancellationToken);
-        File.Move(temporary, target, overwrite: true);
+        System.IO.Directory.CreateDirectory(Directory);
+        var target = Path.Combine(Directory, $"{outboxId:D}.eml");
+        var temporary = Path.Combine(Directory, $".{outboxId:D}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await message.WriteToAsync(temporary, cancellationToken);
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Removes the temporary files of writes a crash interrupted (older than <see cref="InterruptedAfter"/>); returns how many.</summary>
+    public int RemoveInterruptedWrites()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, ".*.tmp"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > InterruptedAfter)
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone or in use meanwhile: nothing to clean.
+            }
+        }
+
+        if (removed > 0)
+        {
+            logger.LogInformation("Removed {Count} unfinished email files from the pickup folder", removed);
+        }
+
+        return removed;
     }
 }
 

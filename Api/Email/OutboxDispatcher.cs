@@ -18,10 +18,11 @@ public sealed class OutboxDispatcher(
     Invitees.AcceptPageUrl acceptPage,
     ILogger<OutboxDispatcher> logger) : IDisposable
 {
-    // A claimed batch is sent one email after another; the lease must outlast the slowest batch (SMTP steps time out
-    // after 30 s), or another dispatcher could claim rows still waiting here.
+    // A claimed batch is sent one email after another, under a short lease renewed while the batch lasts: a
+    // dispatcher that dies holds its rows for at most Lease, and a slow SMTP server never lets a lease run out.
     private const int BatchSize = 5;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _work = new(0);
 
     /// <summary>Wakes the background loop: an email was just queued.</summary>
@@ -39,16 +40,38 @@ public sealed class OutboxDispatcher(
     public Task<bool> WaitForWorkAsync(CancellationToken cancellationToken) =>
         _work.WaitAsync(TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), cancellationToken);
 
-    /// <summary>Sends every due row (batch after batch); returns how many were delivered.</summary>
+    /// <summary>
+    /// Sends every due row (batch after batch); returns how many were delivered. When <paramref name="cancellationToken"/>
+    /// fires (the server stops), the email being sent is abandoned and every row of the batch not sent is released,
+    /// due again at once for the next dispatcher.
+    /// </summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         var delivered = 0;
         while (true)
         {
-            var batch = await outbox.ClaimDueAsync(clock.GetUtcNow(), Lease, BatchSize, cancellationToken);
-            foreach (var email in batch)
+            var claim = Guid.NewGuid();
+            var batch = await outbox.ClaimDueAsync(clock.GetUtcNow(), Lease, BatchSize, claim, cancellationToken);
+            if (batch.Count == 0)
             {
-                delivered += await SendAsync(email, cancellationToken) ? 1 : 0;
+                return delivered;
+            }
+
+            using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var renewal = RenewWhileSendingAsync(claim, sending.Token);
+            try
+            {
+                foreach (var email in batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    delivered += await SendAsync(email, cancellationToken) ? 1 : 0;
+                }
+            }
+            finally
+            {
+                await sending.CancelAsync();
+                await renewal;
+                await ReleaseAsync(claim);
             }
 
             if (batch.Count < BatchSize)
@@ -58,12 +81,58 @@ public sealed class OutboxDispatcher(
         }
     }
 
+    private async Task RenewWhileSendingAsync(Guid claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(RenewEvery, cancellationToken);
+                await outbox.RenewAsync(claim, clock.GetUtcNow() + Lease, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The batch is done.
+        }
+        catch (Exception exception)
+        {
+            // The database is away: the sends will fail on it too, and the lease runs out on its own.
+            logger.LogWarning("Could not renew the lease of emails being sent: {Error}", exception.Message);
+        }
+    }
+
+    /// <summary>Gives back what the claim still holds (rows of an abandoned batch); after a normal batch, nothing.</summary>
+    private async Task ReleaseAsync(Guid claim)
+    {
+        try
+        {
+            if (await outbox.ReleaseAsync(claim, CancellationToken.None) is var released and > 0)
+            {
+                logger.LogInformation("Released {Count} emails not sent, for the next dispatcher", released);
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning("Could not release emails not sent (they are due again within {Lease} s): {Error}", Lease.TotalSeconds, exception.Message);
+        }
+    }
+
     private async Task<bool> SendAsync(OutboxEmail email, CancellationToken cancellationToken)
     {
         try
         {
+            // The link is recorded before the email leaves, so that every copy that leaves opens the invitation.
             var (token, hash) = InvitationEmails.NewToken();
-            await outbox.SetTokenHashAsync(email, hash, cancellationToken);
+            switch (await outbox.RecordLinkAsync(email, hash, clock.GetUtcNow(), cancellationToken))
+            {
+                case LinkRecording.InvitationClosed:
+                    logger.LogInformation("Email {OutboxId} not sent: its invitation is no longer open", email.Id);
+                    return false;
+                case LinkRecording.ClaimLost:
+                    return false;
+            }
+
             await sender.SendAsync(InvitationEmails.Compose(email, token, acceptPage.Value, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -84,9 +153,9 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
-        if (!await outbox.MarkSentAsync(email, clock.GetUtcNow(), cancellationToken))
+        if (!await outbox.MarkSentAsync(email, clock.GetUtcNow(), CancellationToken.None))
         {
-            logger.LogWarning("Email {OutboxId} was delivered after its lease ran out; another dispatcher may send it again", email.Id);
+            logger.LogWarning("Email {OutboxId} was delivered after its claim was taken over; another dispatcher may send it again", email.Id);
             return false;
         }
 
@@ -103,7 +172,7 @@ public sealed class OutboxDispatcher(
 }
 
 /// <summary>Runs the dispatcher while the server runs (<c>Email:DispatcherEnabled</c>).</summary>
-public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IOptions<EmailOptions> options, ILogger<OutboxDispatcherService> logger) : BackgroundService
+public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IEmailSender sender, IOptions<EmailOptions> options, ILogger<OutboxDispatcherService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -111,6 +180,8 @@ public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IOption
         {
             return;
         }
+
+        (sender as PickupDirectoryEmailSender)?.RemoveInterruptedWrites();
 
         while (!stoppingToken.IsCancellationRequested)
         {

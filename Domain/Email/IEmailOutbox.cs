@@ -6,10 +6,10 @@ public enum EmailKind
     Resend,
 }
 
-/// <summary>A claimed outbox row with what it takes to compose the email.</summary>
+/// <summary>A claimed outbox row with what it takes to compose the email; <see cref="ClaimId"/> names the claim that holds it.</summary>
 public sealed record OutboxEmail(
     Guid Id,
-    DateTimeOffset LeasedUntil,
+    Guid ClaimId,
     EmailKind Kind,
     int Attempts,
     Guid InvitationId,
@@ -18,25 +18,44 @@ public sealed record OutboxEmail(
     string RoleName,
     DateTimeOffset ExpiresAt);
 
+/// <summary>What <see cref="IEmailOutbox.RecordLinkAsync"/> found.</summary>
+public enum LinkRecording
+{
+    /// <summary>The link is recorded: it works from now on, so the email may leave.</summary>
+    Recorded,
+
+    /// <summary>The invitation is no longer open (cancelled, accepted, expired): the row is given up, nothing is sent.</summary>
+    InvitationClosed,
+
+    /// <summary>The claim no longer holds the row (its lease ran out and another dispatcher took it): leave it alone.</summary>
+    ClaimLost,
+}
+
 /// <summary>
 /// The email outbox. Rows are written by <c>IInvitationRepository</c> in the transaction of the invite or resend;
-/// a dispatcher claims due rows (a lease, so that two dispatchers never send the same row at once), sends, and
-/// records the outcome.
+/// a dispatcher claims due rows for a short lease (so that two dispatchers never send the same row at once), renews
+/// it while it sends, records each link before it leaves, records the outcome, and releases what it did not send.
 /// </summary>
 public interface IEmailOutbox
 {
-    /// <summary>Claims up to <paramref name="limit"/> due rows for <paramref name="lease"/>; rows of cancelled or accepted invitations are dropped, not sent.</summary>
-    Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken);
-
-    /// <summary>Records the hash of the link token about to be sent, on the row (the invitation keeps the previous link's).</summary>
-    Task SetTokenHashAsync(OutboxEmail email, string tokenHash, CancellationToken cancellationToken);
-
     /// <summary>
-    /// Marks the row sent and makes its link the invitation's, in one transaction; false (nothing changed) when the
-    /// lease ran out and the row is no longer this dispatcher's.
+    /// Claims up to <paramref name="limit"/> due rows for <paramref name="lease"/> under <paramref name="claimId"/>;
+    /// rows of invitations that are no longer open are given up, not claimed.
     /// </summary>
+    Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid claimId, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease of every row the claim still holds.</summary>
+    Task RenewAsync(Guid claimId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Gives back the rows the claim holds and did not finish: due again at once, for any dispatcher.</summary>
+    Task<int> ReleaseAsync(Guid claimId, CancellationToken cancellationToken);
+
+    /// <summary>Records the hash of the link about to be sent, if the invitation is still open and the claim still holds the row.</summary>
+    Task<LinkRecording> RecordLinkAsync(OutboxEmail email, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Marks the row sent; false (nothing changed) when the claim no longer holds it.</summary>
     Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed attempt: retried at <paramref name="retryAt"/>, or given up when it is null. Ignored once the lease ran out.</summary>
+    /// <summary>Records a failed attempt: retried at <paramref name="retryAt"/>, or given up when it is null. Ignored when the claim no longer holds the row.</summary>
     Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
 }

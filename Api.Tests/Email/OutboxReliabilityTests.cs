@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Sockets;
+using JsonApiInvites.Api.Email;
+using JsonApiInvites.Api.Tests.Infrastructure;
+using JsonApiInvites.Domain.Email;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JsonApiInvites.Api.Tests.Email;
+
+/// <summary>
+/// SPEC §5: every link that leaves works, a stop gives back what it did not send, leases are short and renewed,
+/// resends do not storm, and nothing leaves for an invitation that closed meanwhile.
+/// </summary>
+public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabaseTests(database)
+{
+    private const string Beta = "2024-10-15~beta";
+
+    private async Task<(TestApp App, HttpClient Client, TestOrganization Org)> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var app = Track(new TestApp(Database, settings));
+        var client = Track(app.CreateClient());
+        return (app, client, await app.CreateOrganizationAsync());
+    }
+
+    private static IEmailOutbox Outbox(TestApp app) => app.Services.GetRequiredService<IEmailOutbox>();
+
+    [Test]
+    public async Task Both_copies_of_an_email_sent_again_after_a_crash_open_the_invitation()
+    {
+        var (app, client, org) = await StartAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var firstCopy = await InviteeClient.AcceptTokenAsync(app, invitation);
+
+        // As if the process died after delivering but before recording it: sent again after the restart.
+        await app.Data.ForgetSentEmailsAsync();
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var secondCopy = await InviteeClient.AcceptTokenAsync(app, invitation);
+
+        Assert.That(secondCopy, Is.Not.EqualTo(firstCopy));
+        Assert.That(await InviteeClient.OpensAsync(app, firstCopy), Is.EqualTo(invitation), "the copy delivered before the crash works");
+        Assert.That(await InviteeClient.OpensAsync(app, secondCopy), Is.EqualTo(invitation));
+    }
+
+    [Test]
+    public async Task A_burst_of_resends_sends_one_email()
+    {
+        var (app, client, org) = await StartAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        await InviteeClient.DispatchAsync(app);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var resends = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
+            client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", Beta), org.Token))));
+        var sent = await InviteeClient.DispatchAsync(app);
+
+        Assert.That(resends.Select(r => r.Status), Is.All.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(sent, Is.EqualTo(1), "one email for the whole burst");
+        Assert.That((await app.Data.OutboxAsync()).Select(e => e.Kind), Is.EqualTo(new[] { "invitation", "resend" }));
+        Assert.That(InviteeClient.EmlFiles(app), Has.Length.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_resend_while_the_first_email_is_still_queued_sends_one_email()
+    {
+        var (app, client, org) = await StartAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", Beta), org.Token);
+        }
+
+        Assert.That(await InviteeClient.DispatchAsync(app), Is.EqualTo(1));
+        Assert.That(InviteeClient.EmlFiles(app), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Nothing_leaves_for_an_invitation_cancelled_after_its_email_was_claimed()
+    {
+        var (app, client, org) = await StartAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var claimed = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
+
+        await client.DeleteAsync(org.Invite(invitation), org.Token);
+        var recording = await Outbox(app).RecordLinkAsync(claimed.Single(), "hash", app.Clock.Now, CancellationToken.None);
+
+        Assert.That(recording, Is.EqualTo(LinkRecording.InvitationClosed));
+        Assert.That((await app.Data.OutboxAsync()).Single().FailedAt, Is.Not.Null, "given up, never sent");
+        Assert.That(await app.Data.CountAsync("email_links"), Is.Zero);
+        Assert.That(await InviteeClient.DispatchAsync(app), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_claim_lasts_its_short_lease_unless_renewed_and_a_released_claim_is_due_at_once()
+    {
+        var (app, client, org) = await StartAsync();
+        await client.CreateInvitationAsync(org, "ada@example.com");
+        var outbox = Outbox(app);
+        Task<IReadOnlyList<OutboxEmail>> Claim() => outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
+
+        var first = await Claim();
+        app.Clock.Advance(OutboxDispatcher.Lease - TimeSpan.FromSeconds(1));
+        await outbox.RenewAsync(first.Single().ClaimId, app.Clock.Now + OutboxDispatcher.Lease, CancellationToken.None);
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        var whileRenewed = await Claim();
+        var released = await outbox.ReleaseAsync(first.Single().ClaimId, CancellationToken.None);
+        var afterRelease = await Claim();
+        app.Clock.Advance(OutboxDispatcher.Lease);
+        var afterLease = await Claim();
+
+        Assert.That(OutboxDispatcher.Lease, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(30)), "a crashed dispatcher's emails are due again within 60 s");
+        Assert.That((first.Count, whileRenewed.Count, released, afterRelease.Count), Is.EqualTo((1, 0, 1, 1)));
+        Assert.That(afterLease, Has.Count.EqualTo(1), "a lease that ran out (its dispatcher died) is taken over");
+    }
+
+    [Test]
+    public async Task A_stop_while_sending_gives_back_every_email_it_did_not_send()
+    {
+        // An SMTP server that accepts connections and never answers: the first send hangs until the stop.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var (app, client, org) = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            await client.CreateInvitationAsync(org, $"person{i}@example.com");
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var dispatch = app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(stop.Token);
+
+        Assert.That(async () => await dispatch, Throws.InstanceOf<OperationCanceledException>());
+        var rows = await app.Data.OutboxAsync();
+        Assert.That(rows.Select(r => (r.SentAt, r.FailedAt, r.Attempts)), Is.All.EqualTo(((DateTimeOffset?)null, (DateTimeOffset?)null, 0)), "nothing counted as an attempt");
+        var again = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
+        Assert.That(again, Has.Count.EqualTo(3), "released: due again at once, not after a lease");
+    }
+
+    [Test]
+    public async Task Temporary_files_of_interrupted_writes_are_removed_at_start()
+    {
+        var first = Track(new TestApp(Database));
+        using (first.CreateClient())
+        {
+        }
+
+        Directory.CreateDirectory(first.PickupDirectory);
+        var stale = Path.Combine(first.PickupDirectory, $".{Guid.NewGuid():D}.{Guid.NewGuid():N}.tmp");
+        var fresh = Path.Combine(first.PickupDirectory, $".{Guid.NewGuid():D}.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(stale, "half an email");
+        await File.WriteAllTextAsync(fresh, "a write still running");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - TimeSpan.FromMinutes(5));
+        var store = first.HandOver();
+        await first.DisposeAsync();
+
+        var second = Track(new TestApp(Database, new Dictionary<string, string?> { ["Email:DispatcherEnabled"] = "true" }, store));
+        using (second.CreateClient())
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (File.Exists(stale) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.That(File.Exists(stale), Is.False, "the interrupted write is removed");
+        Assert.That(File.Exists(fresh), Is.True, "a write that may still be running is left alone");
+    }
+}

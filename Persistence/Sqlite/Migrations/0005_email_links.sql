@@ -1,0 +1,22 @@
+-- Reliable email links (SPEC §5, §8). Every link token that leaves is recorded before it is sent, one row per
+-- attempt (a row sent twice after a crash sends two links, and both work): a link opens its invitation while no
+-- other email of that invitation has been sent since. Claims carry an id of their own, so that a dispatcher can renew its
+-- short lease while it sends and release what it did not send when it stops.
+CREATE TABLE email_links (
+    token_hash    TEXT    NOT NULL PRIMARY KEY,
+    outbox_id     TEXT    NOT NULL REFERENCES email_outbox (id),
+    invitation_id TEXT    NOT NULL REFERENCES invitations (id),
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX ix_email_links_outbox ON email_links (outbox_id);
+
+ALTER TABLE email_outbox ADD COLUMN claim_id TEXT;
+CREATE INDEX ix_email_outbox_claim ON email_outbox (claim_id) WHERE claim_id IS NOT NULL;
+
+-- The links already delivered keep working: each invitation's current link belongs to its newest sent email.
+INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
+SELECT i.token_hash, e.id, i.id, e.sent_at
+FROM invitations i
+JOIN email_outbox e ON e.id = (
+    SELECT n.id FROM email_outbox n WHERE n.invitation_id = i.id AND n.sent_at IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
+WHERE i.token_hash IS NOT NULL;
