@@ -39,6 +39,36 @@ public abstract class Database : IAsyncDisposable
     /// <summary>Whether <paramref name="exception"/> means the database could not be reached or opened at all.</summary>
     public abstract bool IsUnreachable(Exception exception);
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one it wraps) is the storage failing rather than the request: the
+    /// database unreachable, its disk full or read-only, an I/O error, a lock not granted in time. Such a request is
+    /// answered 503 <c>storage_unavailable</c>: it wrote nothing, and may be retried.
+    /// </summary>
+    public bool IsStorageFailure(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (IsUnreachable(current) || IsStorageError(current))
+            {
+                return true;
+            }
+        }
+
+        return exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStorageFailure);
+    }
+
+    /// <summary>The provider's own storage errors (disk full, read-only, I/O), for <see cref="IsStorageFailure"/>.</summary>
+    protected abstract bool IsStorageError(Exception exception);
+
+    /// <summary>
+    /// A write that needs the disk (a row of <c>health_probe</c> updated through the write path), for readiness: a
+    /// database that answers reads but cannot write is not ready.
+    /// </summary>
+    public Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            new BatchedWrite([new WriteStatement("UPDATE health_probe SET checked_at = @Now WHERE id = 1", [("@Now", Param(now))])], SerializeBy: null),
+            cancellationToken);
+
     /// <summary>The connection string with every secret removed, fit for a message or a log line.</summary>
     public abstract string Describe();
 

@@ -124,10 +124,10 @@ public sealed class TestStore : IDisposable
 {
     private readonly string? _schema;
 
-    private TestStore(DatabaseKind kind)
+    private TestStore(DatabaseKind kind, string? directory = null)
     {
         Kind = kind;
-        Directory = Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", Guid.NewGuid().ToString("N"));
+        Directory = directory ?? Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", Guid.NewGuid().ToString("N"));
         if (kind == DatabaseKind.Postgres)
         {
             (_schema, ConnectionString) = TestPostgres.CreateSchema();
@@ -141,6 +141,9 @@ public sealed class TestStore : IDisposable
     }
 
     public static TestStore Create(DatabaseKind kind) => new(kind);
+
+    /// <summary>A SQLite store whose file and pickup folder are in <paramref name="directory"/> (a disk of a test's own).</summary>
+    public static TestStore CreateSqliteIn(string directory) => new(DatabaseKind.Sqlite, directory);
 
     public DatabaseKind Kind { get; }
 

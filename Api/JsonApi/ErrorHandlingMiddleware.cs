@@ -7,8 +7,14 @@ namespace JsonApiInvites.Api.JsonApi;
 /// oversized or bad requests, unexpected exceptions (500, logged with the error id), and bare status codes the
 /// framework sets without a body (routing 404 and 405).
 /// </summary>
-public sealed class ErrorHandlingMiddleware(RequestDelegate next, ErrorWriter errors)
+public sealed class ErrorHandlingMiddleware(RequestDelegate next, ErrorWriter errors, Persistence.Database database)
 {
+    /// <summary>Seconds a client should wait before retrying a request the storage refused.</summary>
+    public const int StorageRetryAfterSeconds = 5;
+
+    private static readonly IReadOnlyDictionary<string, string> StorageRetry =
+        new Dictionary<string, string> { ["Retry-After"] = StorageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -31,6 +37,11 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ErrorWriter er
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is no one to answer.
+            return;
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && database.IsStorageFailure(exception))
+        {
+            await errors.WriteAsync(context, Errors.StorageUnavailable(), StorageRetry, exception);
             return;
         }
         catch (Exception exception) when (!context.Response.HasStarted)

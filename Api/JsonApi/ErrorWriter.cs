@@ -9,7 +9,12 @@ public sealed class ErrorWriter(ILogger<ErrorWriter> logger)
     public async Task WriteAsync(HttpContext context, ErrorObject error, IReadOnlyDictionary<string, string>? headers = null, Exception? exception = null)
     {
         var id = Guid.NewGuid().ToString("D");
-        if (error.Status >= 500)
+        if (error.Status == 503)
+        {
+            // The storage failing, not this server: one line with the cause, no stack trace per refused request.
+            logger.LogWarning("Error {ErrorId} {Status} {Code} on {Method} {Path}: {Cause}", id, error.Status, error.Code, context.Request.Method, context.Request.Path, exception?.Message);
+        }
+        else if (error.Status >= 500)
         {
             logger.LogError(exception, "Error {ErrorId} {Status} {Code} on {Method} {Path}", id, error.Status, error.Code, context.Request.Method, context.Request.Path);
         }

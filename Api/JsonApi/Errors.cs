@@ -86,6 +86,10 @@ public static class Errors
 
     public static ErrorObject LastOwner(string detail) => new(409, "last_owner", "Last owner", detail);
 
+    public static ErrorObject StorageUnavailable() => new(
+        503, "storage_unavailable", "Storage unavailable",
+        "The database cannot take this request now (it may be unreachable, or its disk full or read-only); nothing was written. Retry later.");
+
     public static ErrorObject InvalidState(string detail) => new(409, "invalid_state", "Invalid state", detail);
 
     public static ErrorObject Internal() => new(

@@ -330,6 +330,7 @@ public static class OpenApiDocuments
         ("415", "The request Content-Type is not application/vnd.api+json, optionally with profile (unsupported_media_type)."),
         ("429", "Over the rate limit of the token (or of the client IP without one): retry after Retry-After seconds (rate_limited)."),
         ("500", "An unexpected failure; the error id is in the server log (internal_error)."),
+        ("503", "The database cannot take the request now: unreachable, disk full or read-only (storage_unavailable). Nothing was written; retry after Retry-After seconds."),
     ];
 
     private static JsonObject Response(string description, string schema, bool location = false)

@@ -100,6 +100,20 @@ public sealed class PostgresDatabase : Database
         _ => false,
     };
 
+    /// <summary>
+    /// Insufficient resources (class 53: disk full, out of memory, too many connections), a read-only transaction or
+    /// server (25006), the server shutting down (class 57P), a lost connection (class 08), an I/O error (58030).
+    /// </summary>
+    protected override bool IsStorageError(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.IoError,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
     public override string Describe() => _description;
 
     public override object Param(Guid id) => id;

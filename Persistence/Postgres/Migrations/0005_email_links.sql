@@ -18,3 +18,11 @@ FROM invitations i
 JOIN email_outbox e ON e.id = (
     SELECT n.id FROM email_outbox n WHERE n.invitation_id = i.id AND n.sent_at IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
 WHERE i.token_hash IS NOT NULL;
+
+-- Readiness checks that the database takes writes (a full disk or a read-only file answers reads only): it updates
+-- this one row through the write path.
+CREATE TABLE health_probe (
+    id         integer NOT NULL PRIMARY KEY,
+    checked_at timestamptz
+);
+INSERT INTO health_probe (id, checked_at) VALUES (1, NULL);
