@@ -4,16 +4,20 @@ namespace JsonApiInvites.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The server's executable run as a real process (<c>dotnet JsonApiInvites.Api.dll</c>), in a working folder of its
-/// own, with its output going to files (a console logger writing into a full pipe would block it).
+/// own (or one given, shared by processes run one after another: a restart), with its output going to files (a
+/// console logger writing into a full pipe would block it).
 /// </summary>
-public sealed class ServerProcess : IDisposable
+public sealed partial class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
-    private ServerProcess(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    private ServerProcess(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, string? directory = null)
     {
-        _directory = Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", "process-" + Guid.NewGuid().ToString("N"));
+        _ownsDirectory = directory is null;
+        _directory = directory ?? Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", "process-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,14 +48,69 @@ public sealed class ServerProcess : IDisposable
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
     }
 
-    public string StdoutPath => Path.Combine(_directory, "stdout.log");
+    public string StdoutPath => Path.Combine(_directory, $"stdout-{_run}.log");
 
-    public string StderrPath => Path.Combine(_directory, "stderr.log");
+    public string StderrPath => Path.Combine(_directory, $"stderr-{_run}.log");
+
+    /// <summary>Where a server started by <see cref="StartAsync"/> listens.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Starts the server in <paramref name="directory"/> and waits until it listens (at most <paramref name="timeout"/>).</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string directory, TimeSpan timeout)
+    {
+        var server = new ServerProcess(environment, [], directory);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var output = File.Exists(server.StdoutPath) ? await ReadSharedAsync(server.StdoutPath) : string.Empty;
+            if (Listening().Match(output) is { Success: true } match)
+            {
+                server.BaseAddress = new Uri(match.Groups[1].Value);
+                return server;
+            }
+
+            if (server._process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var error = File.Exists(server.StderrPath) ? await ReadSharedAsync(server.StderrPath) : string.Empty;
+        server.Dispose();
+        Assert.Fail($"The server did not start listening within {timeout}: {error}");
+        return server;
+    }
+
+    /// <summary>SIGKILL: the process dies at once, as in a crash or an out-of-memory kill.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>What the server wrote to standard output so far.</summary>
+    public Task<string> OutputAsync() => ReadSharedAsync(StdoutPath);
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial System.Text.RegularExpressions.Regex Listening();
 
     /// <summary>Runs the server with <paramref name="environment"/> until it exits (at most <paramref name="timeout"/>); returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
+        RunToExitInAsync(null, environment, timeout, args);
+
+    /// <summary>As <see cref="RunToExitAsync"/>, in <paramref name="directory"/> when given (a CLI verb on a server's data).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitInAsync(string? directory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        using var server = new ServerProcess(environment, args);
+        using var server = new ServerProcess(environment, args, directory);
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
@@ -75,6 +134,11 @@ public sealed class ServerProcess : IDisposable
         }
 
         _process.Dispose();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);
