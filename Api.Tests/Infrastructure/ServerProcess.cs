@@ -90,6 +90,18 @@ public sealed partial class ServerProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as a service manager stops a server: waits until it has stopped, and returns its exit code.</summary>
+    public int Terminate(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.That(_process.WaitForExit(timeout), Is.True, $"the server stopped within {timeout} of SIGTERM");
+        return _process.ExitCode;
+    }
+
     /// <summary>What the server wrote to standard output so far.</summary>
     public Task<string> OutputAsync() => ReadSharedAsync(StdoutPath);
 
