@@ -24,6 +24,12 @@ builder.Services.AddMemberships();
 builder.Services.AddApiRateLimiting(builder.Configuration);
 builder.Services.AddInvitationEmail(builder.Configuration);
 
+if (ManagementCli.IsCommand(args))
+{
+    // A verb's standard output is its JSON alone: log lines (the migrations it applied) go to standard error.
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
 var app = builder.Build();
 if (ManagementCli.IsCommand(args))
 {

@@ -94,6 +94,19 @@ public sealed class OrganizationRepository(Database db, TimeProvider clock) : IO
             : null;
     }
 
+    public async Task<IReadOnlyList<Organization>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var session = await db.ReadAsync(cancellationToken);
+        await using var reader = await session.ExecuteReaderAsync(session.Command("SELECT id, name, slug, created_at FROM organizations ORDER BY created_at, id"), cancellationToken);
+        var organizations = new List<Organization>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            organizations.Add(new Organization(db.GetId(reader, 0), reader.GetString(1), reader.GetString(2), db.GetTime(reader, 3)));
+        }
+
+        return organizations;
+    }
+
     private const string SelectRoles = "SELECT id, organization_id, key, name, permissions FROM roles";
 
     private Role ReadRole(DbDataReader reader) =>

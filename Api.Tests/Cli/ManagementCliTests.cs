@@ -49,7 +49,8 @@ public sealed class ManagementCliTests(DatabaseKind database) : FreshAppTests(da
         Assert.That(code, Is.Zero, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "id", "token", "permissions" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "id", "token", "permissions", "expires_at" }));
+        Assert.That(root.GetProperty("expires_at").ValueKind, Is.EqualTo(JsonValueKind.Null), "no expiry unless asked");
         Assert.That(root.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()), Is.EqualTo(new[] { "org.read", "org.user.read" }));
         var secret = root.GetProperty("token").GetString()!;
         Assert.That(secret, Does.StartWith("jai_").And.Length.GreaterThan(40));
@@ -81,6 +82,12 @@ public sealed class ManagementCliTests(DatabaseKind database) : FreshAppTests(da
     [TestCase("tokens|create|--org|not-a-uuid|--permissions|org.read", TestName = "Usage_error_for_a_malformed_org_id")]
     [TestCase("tokens|create|--org|2f1e9d52-3b4c-4a6e-9f1a-0c2d3e4f5a6b", TestName = "Usage_error_without_permissions")]
     [TestCase("tokens|create|--org|2f1e9d52-3b4c-4a6e-9f1a-0c2d3e4f5a6b|--permissions|org.read,org.root", TestName = "Usage_error_for_an_unknown_permission")]
+    [TestCase("orgs|create|--name|x|--bogus|x", TestName = "Usage_error_for_an_unknown_option")]
+    [TestCase("org|create|--name|x", TestName = "Usage_error_for_a_misspelt_noun")]
+    [TestCase("tokens|create|--org|2f1e9d52-3b4c-4a6e-9f1a-0c2d3e4f5a6b|--permissions|org.read|--expires-in|5x", TestName = "Usage_error_for_a_malformed_lifetime")]
+    [TestCase("tokens|create|--org|2f1e9d52-3b4c-4a6e-9f1a-0c2d3e4f5a6b|--permissions|org.read|--expires-in|0d", TestName = "Usage_error_for_a_zero_lifetime")]
+    [TestCase("tokens|revoke", TestName = "Usage_error_for_a_revoke_without_an_id")]
+    [TestCase("tokens|list|--org|nope", TestName = "Usage_error_for_a_list_of_a_malformed_org")]
     public async Task Usage_errors_exit_2_with_a_message_and_change_nothing(string commandLine)
     {
         var (code, output, error) = await App.RunCliAsync(commandLine.Split('|'));
@@ -99,6 +106,82 @@ public sealed class ManagementCliTests(DatabaseKind database) : FreshAppTests(da
 
         Assert.That(code, Is.EqualTo(1));
         Assert.That(output, Is.Empty);
+        Assert.That(error, Does.Contain("does not exist"));
+    }
+
+    [TestCase("--help")]
+    [TestCase("-h")]
+    [TestCase("orgs|--help")]
+    [TestCase("orgs|create|--help")]
+    [TestCase("tokens|create|-h")]
+    [TestCase("tokens|revoke|--help")]
+    [TestCase("openapi|write|--help")]
+    public async Task Help_goes_to_standard_output_with_exit_0_on_every_verb(string commandLine)
+    {
+        var (code, output, error) = await App.RunCliAsync(commandLine.Split('|'));
+
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("Usage:").And.Contain("--help"));
+        Assert.That(error, Is.Empty);
+    }
+
+    [Test]
+    public async Task Options_take_the_name_equals_value_spelling_and_orgs_list_lists_them()
+    {
+        var (code, _, error) = await App.RunCliAsync("orgs", "create", "--name=Acme Corp");
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await App.RunCliAsync("orgs", "create", "--name", "Globex");
+        var (listCode, list, _) = await App.RunCliAsync("orgs", "list");
+
+        Assert.That((code, second.ExitCode, listCode), Is.EqualTo((0, 0, 0)), error);
+        using var json = JsonDocument.Parse(list);
+        Assert.That(json.RootElement.EnumerateArray().Select(o => (o.GetProperty("name").GetString(), o.GetProperty("slug").GetString())), Is.EqualTo(new[] { ("Acme Corp", "acme-corp"), ("Globex", "globex") }));
+    }
+
+    [Test]
+    public async Task Tokens_list_shows_each_tokens_status_and_never_a_secret()
+    {
+        var org = await App.CreateOrganizationAsync();
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
+        var (_, created, _) = await App.RunCliAsync("tokens", "create", "--org", org.Id.ToString(), "--permissions", "org.read", "--name", "short", "--expires-in", "1h");
+        using var shortLived = JsonDocument.Parse(created);
+        var (_, revoked, _) = await App.RunCliAsync("tokens", "revoke", "--id", shortLived.RootElement.GetProperty("id").GetString()!);
+        App.Clock.Advance(TimeSpan.FromHours(2));
+
+        var (code, list, error) = await App.RunCliAsync("tokens", "list", "--org", org.Id.ToString());
+
+        Assert.That(code, Is.Zero, error);
+        Assert.That(shortLived.RootElement.GetProperty("expires_at").GetString(), Is.EqualTo("2026-11-23T03:40:58Z"));
+        Assert.That(JsonDocument.Parse(revoked).RootElement.GetProperty("status").GetString(), Is.EqualTo("revoked"));
+        using var json = JsonDocument.Parse(list);
+        Assert.That(json.RootElement.EnumerateArray().Select(t => t.GetProperty("status").GetString()), Is.EqualTo(new[] { "active", "revoked" }));
+        Assert.That(list, Does.Not.Contain(org.Token).And.Not.Contain(shortLived.RootElement.GetProperty("token").GetString()!).And.Not.Contain("\"token\""));
+    }
+
+    [Test]
+    public async Task An_expired_token_is_refused_from_its_expiry_on()
+    {
+        var org = await App.CreateOrganizationAsync();
+        var (_, created, _) = await App.RunCliAsync("tokens", "create", "--org", org.Id.ToString(), "--permissions", "org.read", "--expires-in", "30m");
+        var token = JsonDocument.Parse(created).RootElement.GetProperty("token").GetString()!;
+        using var client = App.CreateClient();
+
+        var before = await client.GetAsync(org.RolesPath(), token);
+        App.Clock.Advance(TimeSpan.FromMinutes(30));
+        var after = await client.GetAsync(org.RolesPath(), token);
+
+        Assert.That((int)before.Status, Is.EqualTo(200));
+        Assert.That((int)after.Status, Is.EqualTo(401), "refused at once, cache or not");
+        Assert.That(after.Error["detail"]!.GetValue<string>(), Does.Contain("expired"));
+    }
+
+    [Test]
+    public async Task Revoking_an_unknown_token_exits_1()
+    {
+        await App.MigrateAsync();
+        var (code, output, error) = await App.RunCliAsync("tokens", "revoke", "--id", Guid.NewGuid().ToString());
+
+        Assert.That((code, output), Is.EqualTo((1, "")));
         Assert.That(error, Does.Contain("does not exist"));
     }
 }

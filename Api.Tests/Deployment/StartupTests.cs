@@ -130,4 +130,19 @@ public sealed class StartupTests
         AssertOneClearLine(exitCode, output, error, message);
         Assert.That(exitCode, Is.EqualTo(1));
     }
+
+    [TestCase("--help", 0)]
+    [TestCase("orgs|create|-h", 0)]
+    [TestCase("--version", 0)]
+    [TestCase("org|create|--name|x", 2)]
+    [TestCase("orgs|create|--name|x|--bogus|x", 2)]
+    public async Task A_management_command_line_never_starts_the_server(string commandLine, int exitCode)
+    {
+        var (code, output, error) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["ConnectionStrings__Invites"] = "Data Source=invites.db" }, Timeout, commandLine.Split('|'));
+
+        Assert.That(code, Is.EqualTo(exitCode), output + error);
+        Assert.That(output + error, Does.Not.Contain("Now listening"));
+        Assert.That(exitCode == 0 ? output : error, Is.Not.Empty, "help and version on standard output, usage errors on standard error");
+    }
 }

@@ -112,6 +112,19 @@ public sealed class StoredData(Database db)
         return await reader.ReadAsync() ? (reader.GetString(0), NullableText(reader, 1)) : null;
     }
 
+    public async Task<IReadOnlyList<Guid>> TokenIdsAsync()
+    {
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var reader = await connection.ExecuteReaderAsync("SELECT id FROM api_tokens ORDER BY created_at, id");
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(db.GetId(reader, 0));
+        }
+
+        return ids;
+    }
+
     /// <summary>An organization with one role, written as another process (the CLI) would: straight into the database.</summary>
     public async Task InsertOrganizationAsync(Guid id, string slug, Guid roleId, string roleKey, string permissions)
     {

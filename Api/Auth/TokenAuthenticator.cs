@@ -6,11 +6,12 @@ namespace JsonApiInvites.Api.Auth;
 /// <summary>
 /// Finds the token of a request: <c>Authorization: Bearer &lt;token&gt;</c> or <c>token &lt;token&gt;</c>, looked up by
 /// its SHA-256 hash. Known tokens are remembered for <see cref="CacheLifetime"/> (by hash, never the secret), so a
-/// busy client costs one database lookup a minute instead of one per request; tokens are never changed once made.
+/// busy client costs one database lookup every few seconds instead of one per request, and a token revoked on any
+/// server is refused by every server within 5 s (SPEC §7). Expiry is checked against the clock on every request.
 /// </summary>
 public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clock)
 {
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(4);
     private const int MaxCachedTokens = 10_000;
     private static readonly IReadOnlyDictionary<string, string> Challenge = new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" };
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiToken Token, long Expires)> _cache = new(StringComparer.Ordinal);
@@ -23,7 +24,7 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
             throw new JsonApiException(Errors.Unauthorized("Send 'Authorization: Bearer <token>'."), Challenge);
         }
 
-        return await FindAsync(context) ?? throw new JsonApiException(Errors.Unauthorized("The token is not valid."), Challenge);
+        return await FindAsync(context) ?? throw new JsonApiException(Errors.Unauthorized("The token is not valid: unknown, revoked or expired."), Challenge);
     }
 
     /// <summary>
@@ -60,6 +61,12 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
                 _cache[hash] = (found, now + (long)(CacheLifetime.TotalSeconds * clock.TimestampFrequency));
                 token = found;
             }
+        }
+
+        // A revoked or expired token is as good as none (and spends the client address's rate-limit budget).
+        if (token is not null && !token.IsActiveAt(clock.GetUtcNow()))
+        {
+            token = null;
         }
 
         if (token is null)

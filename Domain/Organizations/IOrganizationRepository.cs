@@ -10,4 +10,7 @@ public interface IOrganizationRepository
     Task<Role?> FindRoleAsync(Guid organizationId, Guid roleId, CancellationToken cancellationToken);
 
     Task<Organization?> FindAsync(Guid organizationId, CancellationToken cancellationToken);
+
+    /// <summary>Every organization, oldest first.</summary>
+    Task<IReadOnlyList<Organization>> ListAsync(CancellationToken cancellationToken);
 }
