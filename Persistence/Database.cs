@@ -46,19 +46,21 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     public bool IsStorageFailure(Exception exception)
     {
+        // Only what the database driver raised counts: a timeout or an I/O error elsewhere (a client that went away,
+        // a regular expression that ran too long) is not the storage's, and stays a 500 with its stack trace.
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (IsUnreachable(current) || IsStorageError(current))
+            if (current is DbException database)
             {
-                return true;
+                return IsStorageError(database);
             }
         }
 
         return exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStorageFailure);
     }
 
-    /// <summary>The provider's own storage errors (disk full, read-only, I/O), for <see cref="IsStorageFailure"/>.</summary>
-    protected abstract bool IsStorageError(Exception exception);
+    /// <summary>The provider's storage errors (unreachable, disk full, read-only, I/O), for <see cref="IsStorageFailure"/>.</summary>
+    protected abstract bool IsStorageError(DbException exception);
 
     /// <summary>
     /// A write that needs the disk (a row of <c>health_probe</c> updated through the write path), for readiness: a

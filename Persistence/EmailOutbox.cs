@@ -6,34 +6,31 @@ namespace JsonApiInvites.Persistence;
 
 public sealed class EmailOutbox(Database db) : IEmailOutbox
 {
-    /// <summary>Queues an email, due at once: @OutboxId, @InvitationId, @Kind (<see cref="KindName"/>), @QueuedAt.</summary>
-    internal const string InsertSql =
-        """
-        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
-        VALUES (@OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt)
-        """;
-
     /// <summary>
-    /// As <see cref="InsertSql"/> for a new invitation: written only if the invitation exists (a create that found a
+    /// Queues a new invitation's email, due at once and first in its queue: written only if the invitation exists (a create that found a
     /// duplicate inserted none) and has no email queued yet (a rerun of a create that did commit queues no second one).
     /// </summary>
     internal const string InsertForNewInvitationSql =
         """
-        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
-        SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt
+        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at, seq)
+        SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt, 1
         WHERE EXISTS (SELECT 1 FROM invitations WHERE id = @InvitationId)
           AND NOT EXISTS (SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId)
         """;
 
     /// <summary>
-    /// As <see cref="InsertSql"/> for a resend: none is queued while an email of the invitation is still waiting or
-    /// on its way (that one is made due at once instead), so a burst of resends sends one email.
+    /// Queues a resend's email, due at once and last in the invitation's queue: none is queued while an email of the
+    /// invitation is still waiting to be picked up (that one is made due at once instead, and is composed with the
+    /// renewed expiry), so a burst of resends sends one email. An email already being sent does not count: it was
+    /// composed before the resend.
     /// </summary>
     internal const string InsertForResendSql =
         """
-        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at)
-        SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt
-        WHERE NOT EXISTS (SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId AND sent_at IS NULL AND failed_at IS NULL)
+        INSERT INTO email_outbox (id, invitation_id, kind, created_at, next_attempt_at, seq)
+        SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt,
+               (SELECT COALESCE(MAX(seq), 0) + 1 FROM email_outbox WHERE invitation_id = @InvitationId)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId AND sent_at IS NULL AND failed_at IS NULL AND claim_id IS NULL)
         """;
 
     /// <summary>Makes an email of the invitation that is waiting for a retry due at once (a resend asked for it).</summary>
@@ -45,21 +42,23 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
 
     /// <summary>
     /// True when the link <c>@TokenHash</c> opens the invitation <paramref name="invitation"/> (an SQL expression): it
-    /// was recorded for one of its emails, and no other email of the invitation has been sent since (SPEC §8: a newer
-    /// email's link replaces an older one's). Every attempt of one email records its own link, and all of them work:
-    /// a copy delivered just before a crash opens the invitation as the copy sent again after the restart does.
+    /// was recorded for one of its emails, and no email of the invitation queued after that one has been sent (SPEC §8:
+    /// a newer email's link replaces an older one's). Emails are ordered by <c>seq</c>, their place in the
+    /// invitation's queue (assigned in the write that queues them, no clock involved). Every attempt of one email
+    /// records its own link, and all of them work: a copy delivered just before a crash opens the invitation as the
+    /// copy sent again after the restart does.
     /// </summary>
     internal static string LinkOpensSql(string invitation) =>
         $"""
         EXISTS (
-            SELECT 1 FROM email_links l
+            SELECT 1 FROM email_links l JOIN email_outbox e ON e.id = l.outbox_id
             WHERE l.token_hash = @TokenHash AND l.invitation_id = {invitation}
               AND NOT EXISTS (
                   SELECT 1 FROM email_outbox n
-                  WHERE n.invitation_id = l.invitation_id AND n.id <> l.outbox_id AND n.sent_at IS NOT NULL AND n.sent_at > l.created_at))
+                  WHERE n.invitation_id = e.invitation_id AND n.seq > e.seq AND n.sent_at IS NOT NULL))
         """;
 
-    /// <summary>The parameters of <see cref="InsertSql"/>: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>
+    /// <summary>The parameters of the inserts above: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>
     internal static (string Name, object? Value)[] InsertParameters(Database db, Guid invitationId, EmailKind kind, DateTimeOffset now) =>
     [
         ("@OutboxId", db.Param(Guid.NewGuid())),
@@ -90,18 +89,8 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var parameters = new { Now = db.Param(now), Until = db.Param(now + lease), Limit = limit, ClaimId = db.Param(claimId) };
 
-        // An invitation cancelled, accepted or expired before its email went out needs no email any more.
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}'
-            WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
-              AND EXISTS (
-                  SELECT 1 FROM invitations i
-                  WHERE i.id = email_outbox.invitation_id AND (i.state <> 'pending' OR i.expires_at <= @Now))
-            """,
-            parameters,
-            transaction,
-            cancellationToken: cancellationToken));
+        // An email of an invitation closed meanwhile (cancelled, accepted, expired) is claimed like any other and
+        // given up when its link would be recorded (RecordLinkAsync): one row at a time, never a scan of the backlog.
         // Several dispatchers (servers) may claim at once: each row goes to one of them (SKIP LOCKED where the
         // database has it; SQLite has one writer). A lease that ran out (a dispatcher that died) can be taken over.
         var claimed = new List<object>();
@@ -234,7 +223,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
-            WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL
+            WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
             """,
             new { Id = db.Param(email.Id), Now = db.Param(now), ClaimId = db.Param(email.ClaimId) },
             cancellationToken: cancellationToken)) > 0;

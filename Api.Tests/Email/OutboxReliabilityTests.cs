@@ -42,6 +42,28 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     }
 
     [Test]
+    public async Task An_older_email_sent_late_does_not_take_the_newest_links_place()
+    {
+        // Email 1 is slow to leave; meanwhile a resend queues email 2, which is sent first. Email 1 then finishes.
+        var (app, client, org) = await StartAsync();
+        var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
+        var outbox = Outbox(app);
+        var first = (await outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None)).Single();
+        var (firstToken, firstHash) = InvitationEmails.NewToken();
+        Assert.That(await outbox.RecordLinkAsync(first, firstHash, app.Clock.Now, CancellationToken.None), Is.EqualTo(LinkRecording.Recorded));
+
+        app.Clock.Advance(TimeSpan.FromSeconds(5));
+        var resend = await client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", Beta), org.Token);
+        var newest = await InviteeClient.AcceptTokenAsync(app, invitation);
+        app.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.That(await outbox.MarkSentAsync(first, app.Clock.Now, CancellationToken.None), Is.True);
+
+        Assert.That(resend.Status, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(await InviteeClient.OpensAsync(app, newest), Is.EqualTo(invitation), "the newest email's link works");
+        Assert.That(await InviteeClient.OpensAsync(app, firstToken), Is.Null, "the older email's link was replaced, whenever it left");
+    }
+
+    [Test]
     public async Task A_burst_of_resends_sends_one_email()
     {
         var (app, client, org) = await StartAsync();

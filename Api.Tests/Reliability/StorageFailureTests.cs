@@ -21,8 +21,20 @@ public sealed class StorageFailureTests
 
     [TestCase(19, TestName = "SQLITE_CONSTRAINT is the request's")]
     [TestCase(1, TestName = "SQLITE_ERROR is a bug")]
+    [TestCase(6, TestName = "SQLITE_LOCKED is a bug (a statement left open)")]
     public void Other_SQLite_errors_are_not(int code) =>
         Assert.That(Sqlite.IsStorageFailure(new Microsoft.Data.Sqlite.SqliteException("other", code)), Is.False);
+
+    [Test]
+    public void Timeouts_and_IO_errors_outside_the_database_are_not_storage_failures()
+    {
+        Assert.That(Sqlite.IsStorageFailure(new IOException("the client went away")), Is.False);
+        Assert.That(Sqlite.IsStorageFailure(new System.Text.RegularExpressions.RegexMatchTimeoutException()), Is.False);
+        var postgres = new JsonApiInvites.Persistence.Postgres.PostgresDatabase("Host=localhost;Database=x;Username=x");
+        Assert.That(postgres.IsStorageFailure(new TimeoutException("a regular expression")), Is.False);
+        Assert.That(postgres.IsStorageFailure(new Npgsql.NpgsqlException("command timeout", new TimeoutException())), Is.False, "a slow query is a fault to see");
+        Assert.That(postgres.IsStorageFailure(new Npgsql.NpgsqlException("broken", new System.Net.Sockets.SocketException(111))), Is.True, "a refused connection is the storage's");
+    }
 
     [TestCase("53100", true, TestName = "disk_full")]
     [TestCase("25006", true, TestName = "read_only_sql_transaction")]

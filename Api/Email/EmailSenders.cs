@@ -13,7 +13,7 @@ public interface IEmailSender
 /// <summary>
 /// Writes <c>{outbox id}.eml</c> into the pickup directory (written aside as <c>.{id}.{random}.tmp</c>, then moved
 /// into place): a reader of the folder never sees half an email, and delivering the same row twice leaves one file.
-/// A write that fails removes its temporary file; one interrupted by a crash is removed at the next start.
+/// A write that fails removes its temporary file; one interrupted by a crash is removed once it is a minute old.
 /// </summary>
 public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
 {
@@ -39,29 +39,39 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, I
         }
     }
 
-    /// <summary>Removes the temporary files of writes a crash interrupted (older than <see cref="InterruptedAfter"/>); returns how many.</summary>
+    /// <summary>
+    /// Removes the temporary files of writes a crash interrupted (older than <see cref="InterruptedAfter"/>); returns
+    /// how many. The dispatcher runs it on every round, so files of a crash go within minutes of the restart.
+    /// </summary>
     public int RemoveInterruptedWrites()
     {
-        if (!System.IO.Directory.Exists(Directory))
-        {
-            return 0;
-        }
-
         var removed = 0;
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, ".*.tmp"))
+        try
         {
-            try
+            if (!System.IO.Directory.Exists(Directory))
             {
-                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > InterruptedAfter)
+                return 0;
+            }
+
+            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, ".*.tmp"))
+            {
+                try
                 {
-                    File.Delete(file);
-                    removed++;
+                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > InterruptedAfter)
+                    {
+                        File.Delete(file);
+                        removed++;
+                    }
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    // Gone, in use or not ours meanwhile: nothing to clean here.
                 }
             }
-            catch (IOException)
-            {
-                // Gone or in use meanwhile: nothing to clean.
-            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not look for unfinished email files in {Folder}: {Error}", Directory, exception.Message);
         }
 
         if (removed > 0)

@@ -83,22 +83,22 @@ public sealed class OutboxDispatcher(
 
     private async Task RenewWhileSendingAsync(Guid claim, CancellationToken cancellationToken)
     {
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (true)
+            try
             {
                 await Task.Delay(RenewEvery, cancellationToken);
                 await outbox.RenewAsync(claim, clock.GetUtcNow() + Lease, cancellationToken);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The batch is done.
-        }
-        catch (Exception exception)
-        {
-            // The database is away: the sends will fail on it too, and the lease runs out on its own.
-            logger.LogWarning("Could not renew the lease of emails being sent: {Error}", exception.Message);
+            catch (OperationCanceledException)
+            {
+                return; // the batch is done
+            }
+            catch (Exception exception)
+            {
+                // The database is away for a moment: try again at the next renewal, well before the lease runs out.
+                logger.LogWarning("Could not renew the lease of emails being sent: {Error}", exception.Message);
+            }
         }
     }
 
@@ -181,12 +181,13 @@ public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IEmailS
             return;
         }
 
-        (sender as PickupDirectoryEmailSender)?.RemoveInterruptedWrites();
-
+        var pickup = sender as PickupDirectoryEmailSender;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Temporary files a crash left behind go once they are old enough to belong to no running write.
+                pickup?.RemoveInterruptedWrites();
                 await dispatcher.DispatchDueAsync(stoppingToken);
                 await dispatcher.WaitForWorkAsync(stoppingToken);
             }

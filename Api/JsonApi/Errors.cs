@@ -88,7 +88,7 @@ public static class Errors
 
     public static ErrorObject StorageUnavailable() => new(
         503, "storage_unavailable", "Storage unavailable",
-        "The database cannot take this request now (it may be unreachable, or its disk full or read-only); nothing was written. Retry later.");
+        "The database cannot take this request now (it may be unreachable, or its disk full or read-only). Retry after Retry-After seconds; a create retried after a lost commit is a 409 already_exists.");
 
     public static ErrorObject InvalidState(string detail) => new(409, "invalid_state", "Invalid state", detail);
 

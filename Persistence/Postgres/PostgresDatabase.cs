@@ -102,15 +102,18 @@ public sealed class PostgresDatabase : Database
 
     /// <summary>
     /// Insufficient resources (class 53: disk full, out of memory, too many connections), a read-only transaction or
-    /// server (25006), the server shutting down (class 57P), a lost connection (class 08), an I/O error (58030).
+    /// server (25006), the server shutting down (class 57P), a lost connection (class 08), an I/O error (58030). A
+    /// connection that could not be made or broke (Npgsql's exception over a socket or stream error) counts too; a
+    /// command timeout does not (a slow query is a fault to see, with its stack trace).
     /// </summary>
-    protected override bool IsStorageError(Exception exception) => exception switch
+    protected override bool IsStorageError(DbException exception) => exception switch
     {
         PostgresException postgres => postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
             || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
             || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.IoError,
-        NpgsqlException npgsql => npgsql.IsTransient,
+            || postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.IoError
+            || IsUnreachable(postgres),
+        NpgsqlException npgsql => npgsql.InnerException is System.Net.Sockets.SocketException or IOException,
         _ => false,
     };
 

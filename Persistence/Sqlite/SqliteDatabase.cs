@@ -39,9 +39,9 @@ public sealed class SqliteDatabase : Database
     public override bool IsUnreachable(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 14 or 26 or 3 } or UnauthorizedAccessException or IOException;
 
-    /// <summary>SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_PERM, SQLITE_CANTOPEN (and their extended codes).</summary>
-    protected override bool IsStorageError(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: 13 or 8 or 10 or 5 or 6 or 3 or 14 };
+    /// <summary>SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_BUSY (a lock not granted in time), SQLITE_PERM, SQLITE_CANTOPEN, SQLITE_NOTADB.</summary>
+    protected override bool IsStorageError(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 13 or 8 or 10 or 5 or 3 or 14 or 26 };
 
     public override string Describe() => $"SQLite file {_file}";
 
