@@ -1,6 +1,7 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.Cli;
 using JsonApiInvites.Api.Configuration;
+using JsonApiInvites.Api.Edge;
 using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Health;
 using JsonApiInvites.Api.Invitations;
@@ -23,6 +24,7 @@ builder.Services.AddInvitations(builder.Configuration);
 builder.Services.AddMemberships();
 builder.Services.AddApiRateLimiting(builder.Configuration);
 builder.Services.AddInvitationEmail(builder.Configuration);
+builder.Services.AddEdge(builder.Configuration);
 
 if (ManagementCli.IsCommand(args))
 {
@@ -45,6 +47,7 @@ if ((SettingsCheck.FirstProblem(app.Services) ?? ApiRateLimiting.CheckConfigurat
 
 app.UseMiddleware<HeadRequestMiddleware>();
 app.UseJsonApiErrors();
+app.UseEdge();
 app.UseApiRateLimiting();
 app.UseMiddleware<ContentNegotiationMiddleware>();
 app.UseMiddleware<ApiVersionMiddleware>();

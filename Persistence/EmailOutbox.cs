@@ -164,6 +164,15 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         return emails;
     }
 
+    public async Task<DateTimeOffset?> OldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var session = await db.ReadAsync(cancellationToken);
+        var command = session.Command("SELECT MIN(next_attempt_at) FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now")
+            .With("@Now", db.Param(now));
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? db.GetTime(reader, 0) : null;
+    }
+
     public async Task RenewAsync(Guid claimId, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);

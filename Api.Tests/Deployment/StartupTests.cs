@@ -121,6 +121,9 @@ public sealed class StartupTests
     [TestCase("Email__MaxAttempts", "0", "Email:MaxAttempts must be a whole number from 1 to 1000 (got 0).")]
     [TestCase("Email__From", "nobody", "Email:From must be an email address")]
     [TestCase("Email__AcceptUrl", "/accept", "Email:AcceptUrl must be an absolute http or https URL")]
+    [TestCase("ForwardedHeaders__KnownProxies__0", "proxy.local", "ForwardedHeaders:KnownProxies must list IP addresses such as 10.0.0.5 (got 'proxy.local').")]
+    [TestCase("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/40", "ForwardedHeaders:KnownNetworks must list networks in CIDR notation")]
+    [TestCase("Cors__AllowedOrigins__0", "https://app.example.com/path", "Cors:AllowedOrigins must list origins such as https://app.example.com")]
     public async Task A_setting_out_of_its_range_or_type_stops_the_server_before_it_listens_with_one_line(string key, string value, string message)
     {
         var (exitCode, output, error) = await ServerProcess.RunToExitAsync(

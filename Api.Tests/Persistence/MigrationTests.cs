@@ -29,7 +29,7 @@ public sealed class MigrationTests(DatabaseKind database) : FreshAppTests(databa
         var health = await client.GetAsync("/healthz");
 
         Assert.That((int)health.StatusCode, Is.EqualTo(200));
-        Assert.That(await health.Content.ReadAsStringAsync(), Is.EqualTo("""{"status":"healthy","checks":{"database":{"status":"healthy"}}}"""));
+        Assert.That(await health.Content.ReadAsStringAsync(), Is.EqualTo("""{"status":"healthy","checks":{"database":{"status":"healthy"},"email_outbox":{"status":"healthy"}}}"""));
         Assert.That(await App.Data.AppliedMigrationsAsync(), Is.EqualTo(Migrator.Migrations.Select(m => (m.Version, m.Name))));
         Assert.That(await App.Data.TableNamesAsync(), Is.SupersetOf(new[] { "api_tokens", "email_outbox", "invitations", "organizations", "roles", "schema_migrations" }));
     }

@@ -24,6 +24,9 @@ public sealed class EmailOptions
 
     public int MaxRetryDelaySeconds { get; set; } = 3600;
 
+    /// <summary>Readiness reports the outbox degraded when a due email has waited longer than this.</summary>
+    public int BacklogDegradedSeconds { get; set; } = 300;
+
     /// <summary>Attempts before a row is given up (marked failed, logged).</summary>
     public int MaxAttempts { get; set; } = 10;
 }

@@ -216,6 +216,7 @@ public static class EmailServiceCollectionExtensions
                 ? $"Email:MaxRetryDelaySeconds must be a whole number from Email:RetryDelaySeconds ({o.RetryDelaySeconds}) to 604800 seconds (got {o.MaxRetryDelaySeconds})."
                 : null)
             .Range("Email:MaxAttempts", o => o.MaxAttempts, 1, 1000)
+            .Range("Email:BacklogDegradedSeconds", o => o.BacklogDegradedSeconds, 10, 604800, "seconds")
             .Require(o => string.IsNullOrWhiteSpace(o.PickupDirectory) ? "Email:PickupDirectory must name a folder (got nothing)." : null)
             .Require(o => MimeKit.MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@', StringComparison.Ordinal)
                 ? null
@@ -233,6 +234,7 @@ public static class EmailServiceCollectionExtensions
         services.AddSingleton<Invitees.AcceptPageUrl>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService<OutboxDispatcherService>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck>(OutboxHealthCheck.Name, tags: [Health.HealthEndpoints.ReadyTag]);
         return services;
     }
 }

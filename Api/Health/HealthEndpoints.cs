@@ -46,6 +46,8 @@ public static class HealthEndpoints
                     ? (object)new { status = Name(entry.Value.Status), description }
                     : new { status = Name(entry.Value.Status) }),
         };
-        await context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        context.Response.ContentLength = bytes.Length; // known: a few dozen bytes are not worth compressing
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 }

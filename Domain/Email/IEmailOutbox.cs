@@ -44,6 +44,9 @@ public interface IEmailOutbox
     /// </summary>
     Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid claimId, CancellationToken cancellationToken);
 
+    /// <summary>When the oldest email that is due and not sent became due, or null when none is waiting.</summary>
+    Task<DateTimeOffset?> OldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Extends the lease of every row the claim still holds.</summary>
     Task RenewAsync(Guid claimId, DateTimeOffset until, CancellationToken cancellationToken);
 
