@@ -8,12 +8,14 @@ using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.Invitees;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Memberships;
+using JsonApiInvites.Api.Observability;
 using JsonApiInvites.Api.OpenApi;
 using JsonApiInvites.Api.RateLimiting;
 using JsonApiInvites.Api.Versioning;
 using JsonApiInvites.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
+ShippedSettings.Load(builder);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPersistence(builder.Configuration);
@@ -25,6 +27,7 @@ builder.Services.AddMemberships();
 builder.Services.AddApiRateLimiting(builder.Configuration);
 builder.Services.AddInvitationEmail(builder.Configuration);
 builder.Services.AddEdge(builder.Configuration);
+builder.AddObservability();
 
 if (ManagementCli.IsCommand(args))
 {
@@ -45,6 +48,7 @@ if ((SettingsCheck.FirstProblem(app.Services) ?? ApiRateLimiting.CheckConfigurat
     return 1;
 }
 
+app.UseRequestLog();
 app.UseMiddleware<HeadRequestMiddleware>();
 app.UseJsonApiErrors();
 app.UseEdge();
@@ -52,6 +56,7 @@ app.UseApiRateLimiting();
 app.UseMiddleware<ContentNegotiationMiddleware>();
 app.UseMiddleware<ApiVersionMiddleware>();
 app.UseRouting();
+app.MapMetrics();
 app.MapHealth();
 app.MapOpenApiDocuments();
 app.MapAcceptPage();

@@ -112,7 +112,7 @@ public sealed partial class ServerProcess : IDisposable
         return await reader.ReadToEndAsync();
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: (http://[0-9A-Za-z.:\[\]*+-]+)")]
     private static partial System.Text.RegularExpressions.Regex Listening();
 
     /// <summary>Runs the server with <paramref name="environment"/> until it exits (at most <paramref name="timeout"/>); returns its exit code and output.</summary>

@@ -54,6 +54,8 @@ public sealed class OutboxDispatcher(
             var batch = await outbox.ClaimDueAsync(clock.GetUtcNow(), Lease, BatchSize, claim, cancellationToken);
             if (batch.Count == 0)
             {
+                var now = clock.GetUtcNow();
+                Observability.Telemetry.OutboxMeasured(now - await outbox.OldestDueAsync(now, cancellationToken));
                 return delivered;
             }
 
@@ -120,6 +122,8 @@ public sealed class OutboxDispatcher(
 
     private async Task<bool> SendAsync(OutboxEmail email, CancellationToken cancellationToken)
     {
+        using var activity = Observability.Telemetry.Source.StartActivity("email send");
+        activity?.SetTag("jsonapi_invites.email.kind", email.Kind.ToString().ToLowerInvariant());
         try
         {
             // The link is recorded before the email leaves, so that every copy that leaves opens the invitation.
@@ -137,6 +141,7 @@ public sealed class OutboxDispatcher(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            Observability.Telemetry.EmailsFailed.Add(1);
             var attempt = email.Attempts + 1;
             var now = clock.GetUtcNow();
             DateTimeOffset? retryAt = attempt >= options.Value.MaxAttempts ? null : now + RetryDelay(attempt);
@@ -159,6 +164,7 @@ public sealed class OutboxDispatcher(
             return false;
         }
 
+        Observability.Telemetry.EmailsSent.Add(1);
         logger.LogInformation("Email {OutboxId} ({Kind}) delivered", email.Id, email.Kind);
         return true;
     }

@@ -47,8 +47,10 @@ public sealed class InvitationService(
             throw new JsonApiException(Errors.AlreadyMember(exception.Message, ErrorSource.AtPointer("/data/attributes/email")));
         }
 
+        Observability.Telemetry.InvitationsCreated.Add(1);
         if (input.SendEmail)
         {
+            Observability.Telemetry.EmailsQueued.Add(1);
             emails.Notify();
         }
 
@@ -98,6 +100,7 @@ public sealed class InvitationService(
             throw new JsonApiException(Errors.AlreadyExists(exception.Message) with { Source = null });
         }
 
+        Observability.Telemetry.EmailsQueued.Add(1);
         emails.Notify();
         return resent;
     }
@@ -118,6 +121,8 @@ public sealed class InvitationService(
             // Cancelled or accepted by a concurrent request between the read and the update.
             throw new JsonApiException(Errors.NotFound($"Invitation '{invitationId}' was not found."));
         }
+
+        Observability.Telemetry.InvitationsCancelled.Add(1);
     }
 
     private static void EnsureOpen(Invitation invitation, string verb)

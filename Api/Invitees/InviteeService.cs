@@ -35,6 +35,7 @@ public sealed class InviteeService(IInvitationRepository invitations, IOrganizat
         await EnsureAcceptableAsync(invitation, cancellationToken);
         if (await invitations.AcceptAsync(invitation, tokenHash, Guid.NewGuid(), clock.GetUtcNow(), cancellationToken) is { } membership)
         {
+            Observability.Telemetry.InvitationsAccepted.Add(1);
             return membership;
         }
 

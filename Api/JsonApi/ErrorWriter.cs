@@ -9,6 +9,7 @@ public sealed class ErrorWriter(ILogger<ErrorWriter> logger)
     public async Task WriteAsync(HttpContext context, ErrorObject error, IReadOnlyDictionary<string, string>? headers = null, Exception? exception = null)
     {
         var id = Guid.NewGuid().ToString("D");
+        context.Items[Observability.RequestLogMiddleware.ErrorIdKey] = id;
         if (error.Status == 503)
         {
             // The storage failing, not this server: one line with the cause, no stack trace per refused request.

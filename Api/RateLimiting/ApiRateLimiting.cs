@@ -254,6 +254,7 @@ public static class ApiRateLimiting
             options.GlobalLimiter = provider.GetRequiredService<PartitionedRateLimiter<HttpContext>>();
             options.OnRejected = async (rejected, _) =>
             {
+                Observability.Telemetry.RateLimitRejections.Add(1);
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 var byToken = PartitionKey(rejected.HttpContext).StartsWith("token:", StringComparison.Ordinal);
@@ -280,7 +281,9 @@ public static class ApiRateLimiting
     /// <summary>The limiter, then <c>X-RateLimit-*</c> on every response (written before the limiter decides, so a 429 has them too).</summary>
     public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
         app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) && !Invitees.AcceptPageEndpoints.Owns(context.Request.Path),
+            context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
+                && !context.Request.Path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
+                && !Invitees.AcceptPageEndpoints.Owns(context.Request.Path),
             branch => branch.UseHeadersThenLimiter());
 
     private static void UseHeadersThenLimiter(this IApplicationBuilder app)

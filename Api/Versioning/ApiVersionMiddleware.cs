@@ -11,10 +11,11 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
 {
     public const string QueryParameter = "version";
 
-    /// <summary>Routes outside the versioned API: operations endpoints, the OpenAPI documents and the accept page.</summary>
+    /// <summary>Routes outside the versioned API: operations endpoints (health, metrics), the OpenAPI documents and the accept page.</summary>
     public static bool IsVersioned(PathString path) =>
         !path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
         && !path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+        && !path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
         && !Invitees.AcceptPageEndpoints.Owns(path);
 
     public async Task InvokeAsync(HttpContext context)

@@ -1,0 +1,84 @@
+using JsonApiInvites.Api.Configuration;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace JsonApiInvites.Api.Observability;
+
+/// <summary><c>Metrics:*</c>: the Prometheus scrape endpoint.</summary>
+public sealed class MetricsSettings
+{
+    public const string Section = "Metrics";
+
+    /// <summary>Serve <c>/metrics</c> (on by default).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Serve it on this port only (all interfaces; firewall it), instead of the API's own; unset: the API's port.</summary>
+    public int? Port { get; set; }
+}
+
+/// <summary>
+/// OpenTelemetry (SPEC §10): traces and metrics of ASP.NET Core, the .NET runtime, Npgsql's commands and the service's
+/// own (<see cref="Telemetry"/>); Prometheus at <c>/metrics</c>; OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// An incoming W3C <c>traceparent</c> continues its trace; log lines carry the trace and span ids.
+/// </summary>
+public static class ObservabilityExtensions
+{
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCheckedOptions<MetricsSettings>(builder.Configuration, MetricsSettings.Section)
+            .Require(o => o.Port is { } port && (port < 1 || port > 65535) ? $"Metrics:Port must be a whole number from 1 to 65535 (got {port})." : null);
+        var settings = builder.Configuration.GetSection(MetricsSettings.Section).Get<MetricsSettings>() ?? new MetricsSettings();
+
+        builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing
+                .AddSource(Telemetry.Name, "Npgsql")
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath)))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Telemetry.Name, "Npgsql").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                if (settings.Enabled)
+                {
+                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                }
+            });
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        if (settings.Enabled && settings.Port is { } metricsPort and >= 1 and <= 65535)
+        {
+            // The API's own addresses, and one more for the scrape.
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5080";
+            builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), $"http://*:{metricsPort}"]);
+        }
+
+        return builder;
+    }
+
+    /// <summary>The per-request log line (outermost, so it sees the final status) and the scrape endpoint.</summary>
+    public static WebApplication UseRequestLog(this WebApplication app)
+    {
+        app.UseMiddleware<RequestLogMiddleware>();
+        return app;
+    }
+
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsSettings>>().Value;
+        if (settings.Enabled)
+        {
+            var endpoint = app.MapPrometheusScrapingEndpoint(MetricsPath);
+            if (settings.Port is { } port)
+            {
+                endpoint.RequireHost($"*:{port}");
+            }
+        }
+
+        return app;
+    }
+}

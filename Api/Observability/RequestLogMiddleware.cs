@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace JsonApiInvites.Api.Observability;
+
+/// <summary>
+/// One line per request (SPEC §10): method, path, status, duration and, for an error, its id. The path only: the
+/// query string (where the accept page's link carries its token) and the headers (where credentials travel) never
+/// reach the log. With OpenTelemetry on, every line of a request carries its trace id.
+/// </summary>
+public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLogMiddleware> logger)
+{
+    /// <summary>Where <see cref="JsonApi.ErrorWriter"/> leaves the id of the error it wrote.</summary>
+    public static readonly object ErrorIdKey = new();
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            await next(context);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var errorId = context.Items.TryGetValue(ErrorIdKey, out var id) ? id as string : null;
+            Served(logger, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode, elapsed, errorId ?? "-");
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Path} {Status} {DurationMs:0.0} ms error {ErrorId}")]
+    private static partial void Served(ILogger logger, string method, string path, int status, double durationMs, string errorId);
+}
