@@ -123,6 +123,9 @@ public sealed class StartupTests
     [TestCase("Email__AcceptUrl", "/accept", "Email:AcceptUrl must be an absolute http or https URL")]
     [TestCase("ForwardedHeaders__KnownProxies__0", "proxy.local", "ForwardedHeaders:KnownProxies must list IP addresses such as 10.0.0.5 (got 'proxy.local').")]
     [TestCase("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/40", "ForwardedHeaders:KnownNetworks must list networks in CIDR notation")]
+    [TestCase("Metrics__Port", "abc", "Metrics:Port must be a whole number (got 'abc').")]
+    [TestCase("Metrics__Port", "70000", "Metrics:Port must be a whole number from 1 to 65535 (got 70000).")]
+    [TestCase("Tracing__Enabled", "sometimes", "Tracing:Enabled must be true or false (got 'sometimes').")]
     [TestCase("Cors__AllowedOrigins__0", "https://app.example.com/path", "Cors:AllowedOrigins must list origins such as https://app.example.com")]
     public async Task A_setting_out_of_its_range_or_type_stops_the_server_before_it_listens_with_one_line(string key, string value, string message)
     {

@@ -17,6 +17,15 @@ public sealed class MetricsSettings
     public int? Port { get; set; }
 }
 
+/// <summary><c>Tracing:*</c>: OpenTelemetry traces (spans of requests, database commands, email sends).</summary>
+public sealed class TracingSettings
+{
+    public const string Section = "Tracing";
+
+    /// <summary>Record traces (on by default; exported with OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
+    public bool Enabled { get; set; } = true;
+}
+
 /// <summary>
 /// OpenTelemetry (SPEC §10): traces and metrics of ASP.NET Core, the .NET runtime, Npgsql's commands and the service's
 /// own (<see cref="Telemetry"/>); Prometheus at <c>/metrics</c>; OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
@@ -30,14 +39,20 @@ public static class ObservabilityExtensions
     {
         builder.Services.AddCheckedOptions<MetricsSettings>(builder.Configuration, MetricsSettings.Section)
             .Require(o => o.Port is { } port && (port < 1 || port > 65535) ? $"Metrics:Port must be a whole number from 1 to 65535 (got {port})." : null);
-        var settings = builder.Configuration.GetSection(MetricsSettings.Section).Get<MetricsSettings>() ?? new MetricsSettings();
+        builder.Services.AddCheckedOptions<TracingSettings>(builder.Configuration, TracingSettings.Section);
+        var settings = Read<MetricsSettings>(builder.Configuration, MetricsSettings.Section);
+        var tracing = Read<TracingSettings>(builder.Configuration, TracingSettings.Section);
 
         builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (tracing.Enabled)
+        {
+            telemetry.WithTracing(traces => traces
                 .AddSource(Telemetry.Name, "Npgsql")
-                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath)))
-            .WithMetrics(metrics =>
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath)));
+        }
+
+        telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(Telemetry.Name, "Npgsql").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
                 if (settings.Enabled)
@@ -58,6 +73,20 @@ public static class ObservabilityExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>Settings the pipeline's shape depends on, read before the services exist; a bad value reads as the default here and is reported by the start-up check.</summary>
+    private static T Read<T>(ConfigurationManager configuration, string section)
+        where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException)
+        {
+            return new T();
+        }
     }
 
     /// <summary>The per-request log line (outermost, so it sees the final status) and the scrape endpoint.</summary>
