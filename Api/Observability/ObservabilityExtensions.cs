@@ -22,7 +22,7 @@ public sealed class TracingSettings
 {
     public const string Section = "Tracing";
 
-    /// <summary>Record traces (on by default; exported with OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
+    /// <summary>Record and export traces when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (on by default); false keeps them off even then.</summary>
     public bool Enabled { get; set; } = true;
 }
 
@@ -44,8 +44,24 @@ public static class ObservabilityExtensions
         var tracing = Read<TracingSettings>(builder.Configuration, TracingSettings.Section);
 
         builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        // The console writes in batches (BatchedConsoleLoggerProvider), with ASP.NET Core's formatters and settings.
+        var console = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider)).ToList();
+        if (console.Count > 0)
+        {
+            foreach (var descriptor in console)
+            {
+                builder.Services.Remove(descriptor);
+            }
+
+            builder.Services.AddSingleton<ILoggerProvider, BatchedConsoleLoggerProvider>();
+        }
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry();
-        if (tracing.Enabled)
+
+        // Spans are recorded only where they go somewhere: with an OTLP endpoint. Without one, ASP.NET Core still
+        // starts an activity per request (continuing an incoming traceparent), so log lines carry trace ids anyway.
+        if (tracing.Enabled && otlp)
         {
             telemetry.WithTracing(traces => traces
                 .AddSource(Telemetry.Name, "Npgsql")
@@ -54,13 +70,16 @@ public static class ObservabilityExtensions
 
         telemetry.WithMetrics(metrics =>
             {
-                metrics.AddMeter(Telemetry.Name, "Npgsql").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                // ASP.NET Core's request and connection meters only: its routing and rate-limiting meters record on
+                // every request too, and measurably cost throughput (bench/run) for little an operator reads.
+                metrics.AddMeter(Telemetry.Name, "Npgsql", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
+                    .AddRuntimeInstrumentation();
                 if (settings.Enabled)
                 {
                     metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 }
             });
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (otlp)
         {
             telemetry.UseOtlpExporter();
         }
