@@ -1,6 +1,7 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.Cli;
 using JsonApiInvites.Api.Configuration;
+using JsonApiInvites.Api.Docs;
 using JsonApiInvites.Api.Edge;
 using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Health;
@@ -60,6 +61,7 @@ app.MapMetrics();
 app.MapHealth();
 app.MapOpenApiDocuments();
 app.MapAcceptPage();
+app.MapDocs();
 app.MapControllers();
 await app.RunAsync();
 return 0;

@@ -47,6 +47,7 @@ public sealed class Browser : IDisposable
             "--no-first-run",
             "--metrics-recording-only",
             "--window-size=1000,800");
+        options.SetLoggingPreference(LogType.Browser, OpenQA.Selenium.LogLevel.All);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
@@ -91,6 +92,10 @@ public sealed class Browser : IDisposable
         TestContext.AddTestAttachment(file, name);
         return file;
     }
+
+    /// <summary>The console's errors since the last call (SEVERE entries of the browser log).</summary>
+    public IReadOnlyList<string> ConsoleErrors() =>
+        [.. Driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level == OpenQA.Selenium.LogLevel.Severe).Select(e => e.Message)];
 
     public void Dispose() => Driver.Quit();
 }

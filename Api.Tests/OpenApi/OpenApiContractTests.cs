@@ -126,7 +126,9 @@ public sealed class OpenApiContractTests(DatabaseKind database) : SharedAppTests
             var path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
 
             // The accept page (from 2026-11-25) is documented; its script and style are files of the page, not operations.
+            // The API reference (/docs) is a rendering of these documents, not an operation of the API they describe.
             if (path is AcceptPageEndpoints.ScriptPath or AcceptPageEndpoints.StylePath
+                || path.StartsWith(JsonApiInvites.Api.Docs.DocsEndpoints.Path + "/", StringComparison.Ordinal)
                 || (path == AcceptPageEndpoints.Path && version < JsonApiInvites.Api.Memberships.MembershipResources.IntroducedIn))
             {
                 continue;

@@ -283,7 +283,8 @@ public static class ApiRateLimiting
         app.UseWhen(
             context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
                 && !context.Request.Path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
-                && !Invitees.AcceptPageEndpoints.Owns(context.Request.Path),
+                && !Invitees.AcceptPageEndpoints.Owns(context.Request.Path)
+                && !Docs.DocsEndpoints.Owns(context.Request.Path),
             branch => branch.UseHeadersThenLimiter());
 
     private static void UseHeadersThenLimiter(this IApplicationBuilder app)

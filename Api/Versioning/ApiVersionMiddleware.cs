@@ -16,7 +16,8 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
         !path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
         && !path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
         && !path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
-        && !Invitees.AcceptPageEndpoints.Owns(path);
+        && !Invitees.AcceptPageEndpoints.Owns(path)
+        && !Docs.DocsEndpoints.Owns(path);
 
     public async Task InvokeAsync(HttpContext context)
     {
