@@ -9,13 +9,6 @@ public sealed class EdgeTests(DatabaseKind database) : EveryDatabaseTests(databa
 {
     private const string Origin = "https://app.example.com";
 
-    private async Task<(TestApp App, HttpClient Client, TestOrganization Org)> StartAsync(Dictionary<string, string?>? settings = null)
-    {
-        var app = Track(new TestApp(Database, settings));
-        var client = Track(app.CreateClient());
-        return (app, client, await app.CreateOrganizationAsync());
-    }
-
     private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string url, Action<HttpRequestMessage> configure)
     {
         using var request = new HttpRequestMessage(method, url);
@@ -26,7 +19,7 @@ public sealed class EdgeTests(DatabaseKind database) : EveryDatabaseTests(databa
     [Test]
     public async Task An_allowed_origin_gets_its_preflight_answered_and_may_read_the_rate_limit_and_version_headers()
     {
-        var (_, client, org) = await StartAsync(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = Origin });
+        var (_, client, org) = await StartWithOrganizationAsync(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = Origin });
 
         using var preflight = await Send(client, HttpMethod.Options, org.Invites("2022-11-14"), r =>
         {
@@ -54,7 +47,7 @@ public sealed class EdgeTests(DatabaseKind database) : EveryDatabaseTests(databa
     [TestCase("https://other.example.com", TestName = "Another origin is not allowed")]
     public async Task An_origin_not_allowed_gets_no_CORS_headers(string? allowed)
     {
-        var (_, client, org) = await StartAsync(allowed is null ? null : new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = allowed });
+        var (_, client, org) = await StartWithOrganizationAsync(allowed is null ? null : new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = allowed });
 
         using var preflight = await Send(client, HttpMethod.Options, org.Invites("2022-11-14"), r =>
         {
@@ -76,7 +69,7 @@ public sealed class EdgeTests(DatabaseKind database) : EveryDatabaseTests(databa
     [TestCase("gzip")]
     public async Task Responses_over_1_KiB_are_compressed_for_clients_that_accept_it(string encoding)
     {
-        var (_, client, org) = await StartAsync();
+        var (_, client, org) = await StartWithOrganizationAsync();
         for (var i = 0; i < 10; i++)
         {
             await client.CreateInvitationAsync(org, $"person{i}@example.com");

@@ -15,19 +15,12 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
 {
     private const string Beta = "2024-10-15~beta";
 
-    private async Task<(TestApp App, HttpClient Client, TestOrganization Org)> StartAsync(Dictionary<string, string?>? settings = null)
-    {
-        var app = Track(new TestApp(Database, settings));
-        var client = Track(app.CreateClient());
-        return (app, client, await app.CreateOrganizationAsync());
-    }
-
     private static IEmailOutbox Outbox(TestApp app) => app.Services.GetRequiredService<IEmailOutbox>();
 
     [Test]
     public async Task Both_copies_of_an_email_sent_again_after_a_crash_open_the_invitation()
     {
-        var (app, client, org) = await StartAsync();
+        var (app, client, org) = await StartWithOrganizationAsync();
         var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
         var firstCopy = await InviteeClient.AcceptTokenAsync(app, invitation);
 
@@ -45,7 +38,7 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     public async Task An_older_email_sent_late_does_not_take_the_newest_links_place()
     {
         // Email 1 is slow to leave; meanwhile a resend queues email 2, which is sent first. Email 1 then finishes.
-        var (app, client, org) = await StartAsync();
+        var (app, client, org) = await StartWithOrganizationAsync();
         var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
         var outbox = Outbox(app);
         var first = (await outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None)).Single();
@@ -66,7 +59,7 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     [Test]
     public async Task A_burst_of_resends_sends_one_email()
     {
-        var (app, client, org) = await StartAsync();
+        var (app, client, org) = await StartWithOrganizationAsync();
         var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
         await InviteeClient.DispatchAsync(app);
         app.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -84,7 +77,7 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     [Test]
     public async Task A_resend_while_the_first_email_is_still_queued_sends_one_email()
     {
-        var (app, client, org) = await StartAsync();
+        var (app, client, org) = await StartWithOrganizationAsync();
         var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
 
         for (var i = 0; i < 3; i++)
@@ -99,7 +92,7 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     [Test]
     public async Task Nothing_leaves_for_an_invitation_cancelled_after_its_email_was_claimed()
     {
-        var (app, client, org) = await StartAsync();
+        var (app, client, org) = await StartWithOrganizationAsync();
         var invitation = await client.CreateInvitationAsync(org, "ada@example.com");
         var claimed = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
 
@@ -115,7 +108,7 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     [Test]
     public async Task A_claim_lasts_its_short_lease_unless_renewed_and_a_released_claim_is_due_at_once()
     {
-        var (app, client, org) = await StartAsync();
+        var (app, client, org) = await StartWithOrganizationAsync();
         await client.CreateInvitationAsync(org, "ada@example.com");
         var outbox = Outbox(app);
         Task<IReadOnlyList<OutboxEmail>> Claim() => outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
@@ -141,7 +134,7 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
         // An SMTP server that accepts connections and never answers: the first send hangs until the stop.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
-        var (app, client, org) = await StartAsync(new Dictionary<string, string?>
+        var (app, client, org) = await StartWithOrganizationAsync(new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

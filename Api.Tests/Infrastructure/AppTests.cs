@@ -99,6 +99,14 @@ public abstract class EveryDatabaseTests(DatabaseKind database)
         _started.Clear();
     }
 
+    /// <summary>An app of this test's own (with <paramref name="settings"/>), a client, and an organization with an all-permissions token; all stopped when the test ends.</summary>
+    protected async Task<(TestApp App, HttpClient Client, TestOrganization Org)> StartWithOrganizationAsync(Dictionary<string, string?>? settings = null)
+    {
+        var app = Track(new TestApp(Database, settings));
+        var client = Track(app.CreateClient());
+        return (app, client, await app.CreateOrganizationAsync());
+    }
+
     /// <summary>Stops <paramref name="started"/> (an app, a client, a server) when the test ends.</summary>
     protected T Track<T>(T started)
         where T : IDisposable
