@@ -132,6 +132,7 @@ public static class OpenApiDocuments
             {
                 ["operationId"] = "getOpenApiDocument",
                 ["summary"] = "The OpenAPI document of the version this path's version resolves to (as ?version= would).",
+                ["security"] = new JsonArray(),
                 ["parameters"] = new JsonArray(new JsonObject
                 {
                     ["name"] = "version",
@@ -171,7 +172,13 @@ public static class OpenApiDocuments
                 ["description"] = "Invitations to join an organization with a role, over JSON:API 1.1. Every operation takes ?version= "
                     + "(a date, optionally ~beta etc.); this document describes the version " + version + ". Resource schemas describe full "
                     + "representations: with sparse fieldsets (fields[TYPE]) members may be omitted.",
+                ["license"] = new JsonObject { ["name"] = "Proprietary: all rights reserved by the JsonApiInvites team", ["identifier"] = "LicenseRef-Proprietary" },
             },
+            ["servers"] = new JsonArray(new JsonObject
+            {
+                ["url"] = "http://localhost:5080",
+                ["description"] = "A server on its default address; every deployment serves the same paths at its own address.",
+            }),
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
@@ -240,7 +247,7 @@ public static class OpenApiDocuments
             responses["503"] = Response(unhealthy);
         }
 
-        return new JsonObject { ["get"] = new JsonObject { ["operationId"] = operationId, ["summary"] = summary, ["responses"] = responses } };
+        return new JsonObject { ["get"] = new JsonObject { ["operationId"] = operationId, ["summary"] = summary, ["security"] = new JsonArray(), ["responses"] = responses } };
     }
 
     private static ApiVersionName VersionOf(string action) =>
@@ -564,7 +571,13 @@ public static class OpenApiDocuments
         var createAttributes = new JsonObject { ["email"] = new JsonObject { ["type"] = "string", ["maxLength"] = EmailAddress.MaxLength } };
         if (contract.CreateAttributes.Contains(InvitationContracts.SendEmail))
         {
-            createAttributes[InvitationContracts.SendEmail] = new JsonObject { ["type"] = "boolean", ["default"] = true, ["writeOnly"] = true };
+            // No "default": generators read a default as "always present" and would make it required; said in words instead.
+            createAttributes[InvitationContracts.SendEmail] = new JsonObject
+            {
+                ["type"] = "boolean",
+                ["writeOnly"] = true,
+                ["description"] = "Whether to send the invitation email; true when omitted.",
+            };
         }
 
         var writableRole = Object(new JsonObject { ["role"] = Object(new JsonObject { ["data"] = Ref("role_identifier") }, "data") });
