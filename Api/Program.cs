@@ -36,7 +36,7 @@ if (ManagementCli.IsCommand(args))
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 
-var app = builder.Build();
+await using var app = builder.Build();
 if (ManagementCli.IsCommand(args))
 {
     return await ManagementCli.RunAsync(app.Services, args, Console.Out, Console.Error);
@@ -52,6 +52,7 @@ if ((SettingsCheck.FirstProblem(app.Services) ?? ApiRateLimiting.CheckConfigurat
 app.UseRequestLog();
 app.UseMiddleware<HeadRequestMiddleware>();
 app.UseJsonApiErrors();
+app.UseMetricsPort();
 app.UseEdge();
 app.UseApiRateLimiting();
 app.UseMiddleware<ContentNegotiationMiddleware>();

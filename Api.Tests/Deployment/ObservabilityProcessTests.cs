@@ -65,7 +65,14 @@ public sealed class ObservabilityProcessTests
         using var onMetricsPort = await client.GetAsync($"http://127.0.0.1:{port}/metrics");
         using var apiOnApiPort = await client.GetAsync(new Uri(api, "/healthz/live"));
 
+        using var forgedHost = new HttpRequestMessage(HttpMethod.Get, new Uri(api, "/metrics"));
+        forgedHost.Headers.Host = $"localhost:{port}";
+        using var onApiPortWithTheMetricsHost = await client.SendAsync(forgedHost);
+        using var apiOnMetricsPort = await client.GetAsync($"http://127.0.0.1:{port}/openapi/2022-11-14.json");
+
         Assert.That(onApiPort.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(onApiPortWithTheMetricsHost.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the port decides, not the Host header");
+        Assert.That(apiOnMetricsPort.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the metrics port serves nothing else");
         Assert.That(onMetricsPort.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await onMetricsPort.Content.ReadAsStringAsync(), Does.Contain("http_server_request_duration_seconds"));
         Assert.That(apiOnApiPort.StatusCode, Is.EqualTo(HttpStatusCode.OK));

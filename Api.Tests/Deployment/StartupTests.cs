@@ -142,6 +142,9 @@ public sealed class StartupTests
     [TestCase("--version", 0)]
     [TestCase("org|create|--name|x", 2)]
     [TestCase("orgs|create|--name|x|--bogus|x", 2)]
+    [TestCase("--environment|Production|orgs|list", 2)]
+    [TestCase("--urls|http://127.0.0.1:0|tokens|revoke|--id|x", 2)]
+    [TestCase("openapi|write|--out|/proc/no-such-folder", 1)]
     public async Task A_management_command_line_never_starts_the_server(string commandLine, int exitCode)
     {
         var (code, output, error) = await ServerProcess.RunToExitAsync(

@@ -64,6 +64,11 @@ public sealed partial class ObservabilityTests(DatabaseKind database) : FreshApp
         var errorId = missing.Error["id"]!.GetValue<string>();
         Assert.That(lines, Has.Some.Contains($"404").And.Some.Contains($"error {errorId}"), "the error's id, to find it from a client's report");
         Assert.That(lines, Has.Some.Match(@"GET /accept 200 "));
+        using (await Client.GetAsync("/orgs/x%0Afake%20line/invites?version=2026-11-25"))
+        {
+        }
+
+        Assert.That(App.Logs.Lines.Where(l => l.Contains("RequestLogMiddleware", StringComparison.Ordinal)), Has.Some.Contains("/orgs/x%0Afake%20line/invites 4"), "the path stays escaped: no forged line");
         Assert.That(string.Join("\n", App.Logs.Lines), Does.Not.Contain(token).And.Not.Contain(Org.Token).And.Not.Contain("version=2026"), "no query string, no credential");
     }
 

@@ -24,11 +24,40 @@ public static partial class ManagementCli
     public const int Usage = 2;
 
     /// <summary>
-    /// Whether the command line is for the CLI: a verb (any first argument that is not an option), or the root's
-    /// <c>--help</c>, <c>-h</c>, <c>-?</c>, <c>--version</c>. Anything else (<c>--urls …</c>, <c>--Key=value</c>) configures the server.
+    /// Whether the command line is for the CLI: a verb anywhere (a word that is neither an option, an option's value,
+    /// nor a <c>Key=value</c> setting), or <c>--help</c>, <c>-h</c>, <c>-?</c>, <c>--version</c>. A command line with
+    /// only settings (<c>--urls …</c>, <c>--Key=value</c>, <c>Key=value</c>) starts the server; one with a verb never
+    /// does (<c>--environment Production orgs list</c> is a usage error, not a server).
     /// </summary>
-    public static bool IsCommand(string[] args) =>
-        args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version");
+    public static bool IsCommand(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h" or "-?" or "--version")
+            {
+                return true;
+            }
+
+            if (arg.StartsWith('-') || arg.StartsWith('/'))
+            {
+                // A server option: --urls http://…, --Key value, or --Key=value.
+                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith('-'))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (!arg.Contains('=', StringComparison.Ordinal))
+            {
+                return true; // a word that is not a Key=value setting: a verb, known or not
+            }
+        }
+
+        return false;
+    }
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -105,6 +134,12 @@ public static partial class ManagementCli
             {
                 await error.WriteLineAsync(exception.Message);
                 return exception.ExitCode;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A failure the verb did not foresee (a database or file error): one line, exit 1, no stack trace.
+                await error.WriteLineAsync($"{parse.CommandResult.Command.Name} failed: {exception.Message}");
+                return Failed;
             }
         };
 

@@ -41,7 +41,14 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _writer.Wait(TimeSpan.FromSeconds(5));
+        try
+        {
+            _writer.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // The writer had failed; nothing more to flush.
+        }
     }
 
     private ConsoleFormatter Formatter =>
@@ -50,10 +57,20 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
     private void Enqueue(string line, LogLevel level)
     {
         var item = (line, level >= _options.CurrentValue.LogToStandardErrorThreshold);
-        if (!_queue.Writer.TryWrite(item))
+        if (_queue.Writer.TryWrite(item) || _writer.IsCompleted)
         {
-            // The writer is behind by MaxQueued lines: wait for room rather than lose lines (as ASP.NET Core's does).
-            _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
+            return; // queued, or the console is gone (closed, failed): nothing can be written any more
+        }
+
+        // The writer is behind by MaxQueued lines: wait a moment for room rather than lose lines, but never hang a
+        // request on a console that stopped taking output (a line is dropped after a second).
+        try
+        {
+            _queue.Writer.WriteAsync(item).AsTask().Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException)
+        {
+            // Closed meanwhile.
         }
     }
 
@@ -63,6 +80,19 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
         using var error = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
         var reader = _queue.Reader;
+        try
+        {
+            await DrainAsync(reader, output, error).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A console that fails (closed, disk full) takes no more lines: later ones are dropped, never waited for.
+            _queue.Writer.TryComplete();
+        }
+    }
+
+    private static async Task DrainAsync(ChannelReader<(string Line, bool Error)> reader, StreamWriter output, StreamWriter error)
+    {
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             bool wroteOutput = false, wroteError = false;
@@ -102,23 +132,31 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
                 return;
             }
 
-            var buffer = _buffer ??= new StringWriter(new StringBuilder(256), System.Globalization.CultureInfo.InvariantCulture);
-            var entry = new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter);
-            provider.Formatter.Write(in entry, provider._scopes, buffer);
-            var text = buffer.GetStringBuilder();
-            if (text.Length == 0)
+            // The thread's buffer is taken while in use, so a log call made while formatting gets a buffer of its own.
+            var buffer = _buffer ?? new StringWriter(new StringBuilder(256), System.Globalization.CultureInfo.InvariantCulture);
+            _buffer = null;
+            string line;
+            try
             {
-                return;
+                var entry = new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter);
+                provider.Formatter.Write(in entry, provider._scopes, buffer);
+                line = buffer.GetStringBuilder().ToString();
+            }
+            finally
+            {
+                var text = buffer.GetStringBuilder().Clear();
+                if (text.Capacity > 16 * 1024)
+                {
+                    text.Capacity = 256;
+                }
+
+                _buffer = buffer;
             }
 
-            var line = text.ToString();
-            text.Clear();
-            if (text.Capacity > 16 * 1024)
+            if (line.Length > 0)
             {
-                text.Capacity = 256;
+                provider.Enqueue(line, logLevel);
             }
-
-            provider.Enqueue(line, logLevel);
         }
     }
 }

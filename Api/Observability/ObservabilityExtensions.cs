@@ -120,11 +120,32 @@ public static class ObservabilityExtensions
         var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsSettings>>().Value;
         if (settings.Enabled)
         {
-            var endpoint = app.MapPrometheusScrapingEndpoint(MetricsPath);
-            if (settings.Port is { } port)
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }
+
+        return app;
+    }
+
+    /// <summary>
+    /// With <c>Metrics:Port</c>, the port a request arrived on (not its Host header, which the client writes) decides:
+    /// on the metrics port only <c>/metrics</c> answers, and on the API's ports <c>/metrics</c> is a 404.
+    /// </summary>
+    public static WebApplication UseMetricsPort(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsSettings>>().Value;
+        if (settings is { Enabled: true, Port: { } port })
+        {
+            app.Use((context, next) =>
             {
-                endpoint.RequireHost($"*:{port}");
-            }
+                var onMetricsPort = context.Connection.LocalPort == port;
+                if (onMetricsPort != context.Request.Path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
         }
 
         return app;

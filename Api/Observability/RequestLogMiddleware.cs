@@ -29,7 +29,8 @@ public sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<R
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var errorId = context.Items.TryGetValue(ErrorIdKey, out var id) ? id as string : null;
-            Served(logger, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode, elapsed, errorId ?? "-");
+            // The path as it came, still escaped: a %0A in it cannot start a forged log line.
+            Served(logger, context.Request.Method, context.Request.Path.HasValue ? context.Request.Path.ToString() : "/", context.Response.StatusCode, elapsed, errorId ?? "-");
         }
     }
 

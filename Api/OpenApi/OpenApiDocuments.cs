@@ -176,8 +176,8 @@ public static class OpenApiDocuments
             },
             ["servers"] = new JsonArray(new JsonObject
             {
-                ["url"] = "http://localhost:5080",
-                ["description"] = "A server on its default address; every deployment serves the same paths at its own address.",
+                ["url"] = "/",
+                ["description"] = "The server that serves this document: every deployment serves the same paths at its own address.",
             }),
             ["paths"] = paths,
             ["components"] = new JsonObject
