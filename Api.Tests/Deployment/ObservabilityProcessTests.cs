@@ -39,7 +39,7 @@ public sealed class ObservabilityProcessTests
         Assert.That(lines, Has.Count.GreaterThanOrEqualTo(2), "the error line and the request line");
         foreach (var line in lines)
         {
-            Assert.That(line["Scopes"]!.AsArray().Select(s => s?["TraceId"]?.GetValue<string>()), Has.Member(traceId), line.ToJsonString());
+            Assert.That(line["State"]!["TraceId"]!.GetValue<string>(), Is.EqualTo(traceId), line.ToJsonString());
         }
 
         Assert.That(lines.Select(l => l["Category"]!.GetValue<string>()), Has.Member("JsonApiInvites.Api.Observability.RequestLogMiddleware"));
@@ -57,8 +57,9 @@ public sealed class ObservabilityProcessTests
             Folder(),
             Start);
         var output = await server.OutputAsync();
-        var api = output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Now listening on: ", StringComparison.Ordinal))
-            .Select(l => new Uri(l["Now listening on: ".Length..])).First(u => u.Port != port);
+        var api = System.Text.RegularExpressions.Regex.Matches(output, @"Now listening on: (http://[0-9A-Za-z.:\[\]*+-]+)")
+            .Select(m => new Uri(m.Groups[1].Value.Replace("*", "127.0.0.1", StringComparison.Ordinal).Replace("+", "127.0.0.1", StringComparison.Ordinal)))
+            .First(u => u.Port != port);
         using var client = new HttpClient();
 
         using var onApiPort = await client.GetAsync(new Uri(api, "/metrics"));

@@ -13,15 +13,15 @@ public sealed class ErrorWriter(ILogger<ErrorWriter> logger)
         if (error.Status == 503)
         {
             // The storage failing, not this server: one line with the cause, no stack trace per refused request.
-            logger.LogWarning("Error {ErrorId} {Status} {Code} on {Method} {Path}: {Cause}", id, error.Status, error.Code, context.Request.Method, context.Request.Path, exception?.Message);
+            logger.LogWarning("Error {ErrorId} {Status} {Code} on {Method} {Path} trace {TraceId}: {Cause}", id, error.Status, error.Code, context.Request.Method, context.Request.Path, Observability.RequestLogMiddleware.TraceId(), exception?.Message);
         }
         else if (error.Status >= 500)
         {
-            logger.LogError(exception, "Error {ErrorId} {Status} {Code} on {Method} {Path}", id, error.Status, error.Code, context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Error {ErrorId} {Status} {Code} on {Method} {Path} trace {TraceId}", id, error.Status, error.Code, context.Request.Method, context.Request.Path, Observability.RequestLogMiddleware.TraceId());
         }
         else
         {
-            logger.LogInformation("Error {ErrorId} {Status} {Code} on {Method} {Path}", id, error.Status, error.Code, context.Request.Method, context.Request.Path);
+            logger.LogInformation("Error {ErrorId} {Status} {Code} on {Method} {Path} trace {TraceId}", id, error.Status, error.Code, context.Request.Method, context.Request.Path, Observability.RequestLogMiddleware.TraceId());
         }
 
         var response = context.Response;
