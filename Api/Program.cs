@@ -30,14 +30,15 @@ builder.Services.AddInvitationEmail(builder.Configuration);
 builder.Services.AddEdge(builder.Configuration);
 builder.AddObservability();
 
-if (ManagementCli.IsCommand(args))
+var cli = ManagementCli.IsCommand(args);
+if (cli)
 {
     // A verb's standard output is its JSON alone: log lines (the migrations it applied) go to standard error.
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 
 await using var app = builder.Build();
-if (ManagementCli.IsCommand(args))
+if (cli)
 {
     return await ManagementCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }

@@ -20,6 +20,8 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, I
     /// <summary>A temporary file this old belongs to no write still running (writes take milliseconds).</summary>
     public static readonly TimeSpan InterruptedAfter = TimeSpan.FromMinutes(1);
 
+    private long _lastSweep = long.MinValue;
+
     private string Directory => Path.GetFullPath(options.Value.PickupDirectory);
 
     public async Task SendAsync(MimeMessage message, Guid outboxId, CancellationToken cancellationToken)
@@ -41,10 +43,18 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, I
 
     /// <summary>
     /// Removes the temporary files of writes a crash interrupted (older than <see cref="InterruptedAfter"/>); returns
-    /// how many. The dispatcher runs it on every round, so files of a crash go within minutes of the restart.
+    /// how many. The dispatcher asks on every round; the folder is listed at most once per <see cref="InterruptedAfter"/>
+    /// (it may hold many emails, and rounds come with every create), so files of a crash go within minutes of the restart.
     /// </summary>
     public int RemoveInterruptedWrites()
     {
+        var now = Environment.TickCount64;
+        if (_lastSweep != long.MinValue && now - _lastSweep < (long)InterruptedAfter.TotalMilliseconds)
+        {
+            return 0;
+        }
+
+        _lastSweep = now;
         var removed = 0;
         try
         {

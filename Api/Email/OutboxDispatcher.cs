@@ -61,6 +61,7 @@ public sealed class OutboxDispatcher(
 
             using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var renewal = RenewWhileSendingAsync(claim, sending.Token);
+            var finished = false;
             try
             {
                 foreach (var email in batch)
@@ -68,12 +69,18 @@ public sealed class OutboxDispatcher(
                     cancellationToken.ThrowIfCancellationRequested();
                     delivered += await SendAsync(email, cancellationToken) ? 1 : 0;
                 }
+
+                // Every row of the batch was sent, given up or recorded as failed: none is still held by this claim.
+                finished = true;
             }
             finally
             {
                 await sending.CancelAsync();
                 await renewal;
-                await ReleaseAsync(claim);
+                if (!finished)
+                {
+                    await ReleaseAsync(claim);
+                }
             }
 
             if (batch.Count < BatchSize)
@@ -104,7 +111,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Gives back what the claim still holds (rows of an abandoned batch); after a normal batch, nothing.</summary>
+    /// <summary>Gives back what the claim still holds: the rows of a batch abandoned by a stop or a failure.</summary>
     private async Task ReleaseAsync(Guid claim)
     {
         try

@@ -56,6 +56,7 @@ public static class ObservabilityExtensions
 
             builder.Services.AddSingleton<ILoggerProvider, BatchedConsoleLoggerProvider>();
         }
+
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry();
 
@@ -108,7 +109,7 @@ public static class ObservabilityExtensions
         }
     }
 
-    /// <summary>The per-request log line (outermost, so it sees the final status) and the scrape endpoint.</summary>
+    /// <summary>The per-request log line (outermost, so it sees the final status).</summary>
     public static WebApplication UseRequestLog(this WebApplication app)
     {
         app.UseMiddleware<RequestLogMiddleware>();

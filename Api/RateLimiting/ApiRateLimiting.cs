@@ -280,12 +280,7 @@ public static class ApiRateLimiting
 
     /// <summary>The limiter, then <c>X-RateLimit-*</c> on every response (written before the limiter decides, so a 429 has them too).</summary>
     public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
-        app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
-                && !context.Request.Path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
-                && !Invitees.AcceptPageEndpoints.Owns(context.Request.Path)
-                && !Docs.DocsEndpoints.Owns(context.Request.Path),
-            branch => branch.UseHeadersThenLimiter());
+        app.UseWhen(context => !Versioning.ApiVersionMiddleware.IsOperational(context.Request.Path), branch => branch.UseHeadersThenLimiter());
 
     private static void UseHeadersThenLimiter(this IApplicationBuilder app)
     {

@@ -11,13 +11,19 @@ public sealed class ApiVersionMiddleware(RequestDelegate next, DeclaredVersions 
 {
     public const string QueryParameter = "version";
 
-    /// <summary>Routes outside the versioned API: operations endpoints (health, metrics), the OpenAPI documents and the accept page.</summary>
+    /// <summary>Routes outside the versioned API: the <see cref="IsOperational"/> ones and the OpenAPI documents.</summary>
     public static bool IsVersioned(PathString path) =>
-        !path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
-        && !path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
-        && !path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
-        && !Invitees.AcceptPageEndpoints.Owns(path)
-        && !Docs.DocsEndpoints.Owns(path);
+        !IsOperational(path) && !path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Operations endpoints (health, metrics) and pages (the accept page, the API reference): neither versioned nor
+    /// rate-limited.
+    /// </summary>
+    public static bool IsOperational(PathString path) =>
+        path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(Observability.ObservabilityExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase)
+        || Invitees.AcceptPageEndpoints.Owns(path)
+        || Docs.DocsEndpoints.Owns(path);
 
     public async Task InvokeAsync(HttpContext context)
     {
