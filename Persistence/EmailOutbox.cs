@@ -85,82 +85,60 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
 
     public async Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid claimId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { Now = db.Param(now), Until = db.Param(now + lease), Limit = limit, ClaimId = db.Param(claimId) };
-
+        // The claim is a write of the group commit (WriteBatcher), as the dispatcher's other writes are: on SQLite
+        // they share the creates' transactions instead of competing with them for the one write lock.
         // An email of an invitation closed meanwhile (cancelled, accepted, expired) is claimed like any other and
-        // given up when its link would be recorded (RecordLinkAsync): one row at a time, never a scan of the backlog.
+        // given up when its link would be recorded (RecordLinksAsync): one row at a time, never a scan of the backlog.
         // Several dispatchers (servers) may claim at once: each row goes to one of them (SKIP LOCKED where the
         // database has it; SQLite has one writer). A lease that ran out (a dispatcher that died) can be taken over.
-        var claimed = new List<object>();
-        await using (var rows = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"""
-            UPDATE email_outbox SET locked_until = @Until, claim_id = @ClaimId
-            WHERE id IN (
-                SELECT id FROM email_outbox
-                WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
-                  AND (locked_until IS NULL OR locked_until <= @Now)
-                ORDER BY next_attempt_at, id
-                LIMIT @Limit{db.SkipLockedSql})
-            RETURNING id
-            """,
-            parameters,
-            transaction,
-            cancellationToken: cancellationToken)))
-        {
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                claimed.Add(rows.GetValue(0));
-            }
-        }
+        // Run twice (a batch rerun after an ambiguous failure), it claims more rows under the same claim: all are read below.
+        await db.WriteAsync(
+            new BatchedWrite(
+                [
+                    new WriteStatement(
+                        $"""
+                        UPDATE email_outbox SET locked_until = @Until, claim_id = @ClaimId
+                        WHERE id IN (
+                            SELECT id FROM email_outbox
+                            WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
+                              AND (locked_until IS NULL OR locked_until <= @Now)
+                            ORDER BY next_attempt_at, id
+                            LIMIT @Limit{db.SkipLockedSql})
+                        """,
+                        [("@Now", db.Param(now)), ("@Until", db.Param(now + lease)), ("@Limit", limit), ("@ClaimId", db.Param(claimId))]),
+                ],
+                SerializeBy: null),
+            cancellationToken);
 
         // What this claim took, with what the emails need, in one query.
-        var emails = new List<OutboxEmail>(claimed.Count);
-        if (claimed.Count == 0)
+        await using var session = await db.ReadAsync(cancellationToken);
+        var command = session.Command(
+                """
+                SELECT e.id, e.kind, e.attempts, e.invitation_id, i.email, o.name, r.name, i.expires_at
+                FROM email_outbox e
+                JOIN invitations i ON i.id = e.invitation_id
+                JOIN organizations o ON o.id = i.organization_id
+                JOIN roles r ON r.id = i.role_id
+                WHERE e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
+                ORDER BY e.next_attempt_at, e.id
+                """)
+            .With("@ClaimId", db.Param(claimId));
+        var emails = new List<OutboxEmail>();
+        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await transaction.CommitAsync(cancellationToken);
-            return emails;
+            emails.Add(new OutboxEmail(
+                db.GetId(reader, 0),
+                claimId,
+                reader.GetString(1) == "resend" ? EmailKind.Resend : EmailKind.Invitation,
+                Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
+                db.GetId(reader, 3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                db.GetTime(reader, 7)));
         }
 
-        // One parameter per claimed id (at most a batch): the same SQL on every provider.
-        var names = claimed.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        var ids = new DynamicParameters();
-        for (var i = 0; i < claimed.Count; i++)
-        {
-            ids.Add(names[i], claimed[i]);
-        }
-
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"""
-            SELECT e.id, e.kind, e.attempts, e.invitation_id, i.email, o.name, r.name, i.expires_at
-            FROM email_outbox e
-            JOIN invitations i ON i.id = e.invitation_id
-            JOIN organizations o ON o.id = i.organization_id
-            JOIN roles r ON r.id = i.role_id
-            WHERE e.id IN ({string.Join(", ", names)})
-            ORDER BY e.next_attempt_at, e.id
-            """,
-            ids,
-            transaction,
-            cancellationToken: cancellationToken)))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                emails.Add(new OutboxEmail(
-                    db.GetId(reader, 0),
-                    claimId,
-                    reader.GetString(1) == "resend" ? EmailKind.Resend : EmailKind.Invitation,
-                    Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
-                    db.GetId(reader, 3),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.GetString(6),
-                    db.GetTime(reader, 7)));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         return emails;
     }
 
@@ -191,52 +169,81 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
             cancellationToken: cancellationToken));
     }
 
-    public async Task<LinkRecording> RecordLinkAsync(OutboxEmail email, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LinkRecording>> RecordLinksAsync(IReadOnlyList<(OutboxEmail Email, string TokenHash)> links, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new { Id = db.Param(email.Id), ClaimId = db.Param(email.ClaimId), Hash = tokenHash, Now = db.Param(now) };
-        var recorded = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
-            SELECT @Hash, e.id, e.invitation_id, @Now
-            FROM email_outbox e JOIN invitations i ON i.id = e.invitation_id
-            WHERE e.id = @Id AND e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
-              AND i.state = 'pending' AND i.expires_at > @Now
-            """,
-            parameters,
-            transaction,
-            cancellationToken: cancellationToken));
-        var outcome = LinkRecording.Recorded;
-        if (recorded == 0)
+        if (links.Count == 0)
         {
-            // Not recorded: the row is not this claim's any more, or its invitation closed since it was claimed.
-            var closed = await connection.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}', locked_until = NULL, claim_id = NULL
-                WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
-                """,
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken));
-            outcome = closed > 0 ? LinkRecording.InvitationClosed : LinkRecording.ClaimLost;
+            return [];
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return outcome;
+        // One write for the whole batch, three statements per email: record the link (only while the claim holds the
+        // row and the invitation is open), give the row up if its invitation closed, and read back which happened.
+        // Each statement asks the database rather than the one before it, so a rerun finds the same answers.
+        var statements = new List<WriteStatement>(links.Count * 3);
+        foreach (var (email, hash) in links)
+        {
+            (string, object?)[] row = [("@Id", db.Param(email.Id)), ("@ClaimId", db.Param(email.ClaimId)), ("@Now", db.Param(now))];
+            statements.Add(new WriteStatement(RecordLinkSql, [.. row, ("@Hash", hash)]));
+            statements.Add(new WriteStatement(GiveUpClosedSql, row, ReturnsRows: true));
+            statements.Add(new WriteStatement("SELECT COUNT(*) FROM email_links WHERE token_hash = @Hash", [("@Hash", hash)], ReturnsRows: true));
+        }
+
+        var results = await db.WriteAsync(new BatchedWrite(statements, SerializeBy: null), cancellationToken);
+        var outcomes = new LinkRecording[links.Count];
+        for (var i = 0; i < links.Count; i++)
+        {
+            outcomes[i] = results[2 * i] is not null ? LinkRecording.InvitationClosed
+                : Convert.ToInt64(results[(2 * i) + 1], System.Globalization.CultureInfo.InvariantCulture) > 0 ? LinkRecording.Recorded
+                : LinkRecording.ClaimLost;
+        }
+
+        return outcomes;
     }
 
-    public async Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> MarkSentAsync(IReadOnlyList<OutboxEmail> emails, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
-            WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
-            """,
-            new { Id = db.Param(email.Id), Now = db.Param(now), ClaimId = db.Param(email.ClaimId) },
-            cancellationToken: cancellationToken)) > 0;
+        if (emails.Count == 0)
+        {
+            return [];
+        }
+
+        var results = await db.WriteAsync(
+            new BatchedWrite(
+                [
+                    .. emails.Select(email => new WriteStatement(
+                        """
+                        UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
+                        WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
+                        RETURNING id
+                        """,
+                        [("@Id", db.Param(email.Id)), ("@Now", db.Param(now)), ("@ClaimId", db.Param(email.ClaimId))],
+                        ReturnsRows: true)),
+                ],
+                SerializeBy: null),
+            cancellationToken);
+        return [.. results.Select(id => id is not null)];
     }
+
+    /// <summary>The link's hash, recorded for an email its claim still holds, of an invitation still open; a rerun records nothing twice.</summary>
+    private const string RecordLinkSql =
+        """
+        INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
+        SELECT @Hash, e.id, e.invitation_id, @Now
+        FROM email_outbox e JOIN invitations i ON i.id = e.invitation_id
+        WHERE e.id = @Id AND e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
+          AND i.state = 'pending' AND i.expires_at > @Now
+        ON CONFLICT (token_hash) DO NOTHING
+        """;
+
+    /// <summary>The email given up, when the claim holds it and its invitation is no longer open; returns its id then.</summary>
+    private const string GiveUpClosedSql =
+        $"""
+        UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}', locked_until = NULL, claim_id = NULL
+        WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
+          AND NOT EXISTS (
+              SELECT 1 FROM invitations i WHERE i.id = email_outbox.invitation_id AND i.state = 'pending' AND i.expires_at > @Now)
+        RETURNING id
+        """;
 
     public async Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {

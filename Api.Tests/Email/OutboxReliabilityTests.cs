@@ -43,13 +43,13 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
         var outbox = Outbox(app);
         var first = (await outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None)).Single();
         var (firstToken, firstHash) = InvitationEmails.NewToken();
-        Assert.That(await outbox.RecordLinkAsync(first, firstHash, app.Clock.Now, CancellationToken.None), Is.EqualTo(LinkRecording.Recorded));
+        Assert.That(await outbox.RecordLinksAsync([(first, firstHash)], app.Clock.Now, CancellationToken.None), Is.EqualTo(new[] { LinkRecording.Recorded }));
 
         app.Clock.Advance(TimeSpan.FromSeconds(5));
         var resend = await client.SendAsync(HttpMethod.Post, org.Invite(invitation, "/resend", Beta), org.Token);
         var newest = await InviteeClient.AcceptTokenAsync(app, invitation);
         app.Clock.Advance(TimeSpan.FromSeconds(5));
-        Assert.That(await outbox.MarkSentAsync(first, app.Clock.Now, CancellationToken.None), Is.True);
+        Assert.That(await outbox.MarkSentAsync([first], app.Clock.Now, CancellationToken.None), Is.EqualTo(new[] { true }));
 
         Assert.That(resend.Status, Is.EqualTo(HttpStatusCode.Accepted));
         Assert.That(await InviteeClient.OpensAsync(app, newest), Is.EqualTo(invitation), "the newest email's link works");
@@ -97,9 +97,9 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
         var claimed = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
 
         await client.DeleteAsync(org.Invite(invitation), org.Token);
-        var recording = await Outbox(app).RecordLinkAsync(claimed.Single(), "hash", app.Clock.Now, CancellationToken.None);
+        var recording = await Outbox(app).RecordLinksAsync([(claimed.Single(), "hash")], app.Clock.Now, CancellationToken.None);
 
-        Assert.That(recording, Is.EqualTo(LinkRecording.InvitationClosed));
+        Assert.That(recording, Is.EqualTo(new[] { LinkRecording.InvitationClosed }));
         Assert.That((await app.Data.OutboxAsync()).Single().FailedAt, Is.Not.Null, "given up, never sent");
         Assert.That(await app.Data.CountAsync("email_links"), Is.Zero);
         Assert.That(await InviteeClient.DispatchAsync(app), Is.Zero);
@@ -153,6 +153,60 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
         Assert.That(rows.Select(r => (r.SentAt, r.FailedAt, r.Attempts)), Is.All.EqualTo(((DateTimeOffset?)null, (DateTimeOffset?)null, 0)), "nothing counted as an attempt");
         var again = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
         Assert.That(again, Has.Count.EqualTo(3), "released: due again at once, not after a lease");
+    }
+
+    [Test]
+    public async Task A_stop_in_the_middle_of_a_batch_keeps_what_left_as_sent_and_gives_back_the_rest()
+    {
+        // The SMTP server takes two emails and then goes silent: the third send hangs until the stop.
+        using var smtp = new FakeSmtpServer(answeredSessions: 2);
+        var (app, client, org) = await StartWithOrganizationAsync(new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            await client.CreateInvitationAsync(org, $"person{i}@example.com");
+        }
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var dispatch = app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(stop.Token);
+
+        Assert.That(async () => await dispatch, Throws.InstanceOf<OperationCanceledException>());
+        var rows = await app.Data.OutboxAsync();
+        Assert.That(smtp.Messages, Has.Count.EqualTo(2));
+        Assert.That(rows.Count(r => r.SentAt is not null), Is.EqualTo(2), "the two that left are recorded as sent, not sent again");
+        var again = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
+        Assert.That(again, Has.Count.EqualTo(1), "the one that did not leave is due again at once");
+    }
+
+    [Test]
+    public async Task One_write_records_each_link_of_a_batch_with_its_own_outcome_and_a_rerun_finds_the_same()
+    {
+        var (app, client, org) = await StartWithOrganizationAsync();
+        var open = await client.CreateInvitationAsync(org, "open@example.com");
+        var cancelled = await client.CreateInvitationAsync(org, "cancelled@example.com");
+        var taken = await client.CreateInvitationAsync(org, "taken@example.com");
+        var outbox = Outbox(app);
+        var claimed = await outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
+        await client.DeleteAsync(org.Invite(cancelled), org.Token);
+
+        // The third email's lease runs out and another dispatcher takes it over.
+        var takenEmail = claimed.Single(e => e.InvitationId == taken);
+        await app.Data.EndLeaseAsync(taken);
+        Assert.That(await outbox.ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None), Has.Count.EqualTo(1));
+
+        var batch = new[] { open, cancelled, taken }.Select(id => (claimed.Single(e => e.InvitationId == id), InvitationEmails.NewToken().Hash)).ToList();
+        var outcomes = await outbox.RecordLinksAsync(batch, app.Clock.Now, CancellationToken.None);
+        var rerun = await outbox.RecordLinksAsync(batch, app.Clock.Now, CancellationToken.None);
+        var marked = await outbox.MarkSentAsync([batch[0].Item1, takenEmail], app.Clock.Now, CancellationToken.None);
+
+        Assert.That(outcomes, Is.EqualTo(new[] { LinkRecording.Recorded, LinkRecording.InvitationClosed, LinkRecording.ClaimLost }));
+        Assert.That(rerun, Is.EqualTo(new[] { LinkRecording.Recorded, LinkRecording.ClaimLost, LinkRecording.ClaimLost }), "run again, nothing is recorded or given up twice");
+        Assert.That(await app.Data.CountAsync("email_links"), Is.EqualTo(1));
+        Assert.That(marked, Is.EqualTo(new[] { true, false }), "only the row the claim still holds is marked sent");
     }
 
     [Test]

@@ -13,9 +13,13 @@ public sealed class FakeSmtpServer : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _messages = [];
+    private readonly int _answeredSessions;
+    private int _sessions;
 
-    public FakeSmtpServer()
+    /// <param name="answeredSessions">Sessions answered; later ones are accepted and never answered (a server gone silent).</param>
+    public FakeSmtpServer(int answeredSessions = int.MaxValue)
     {
+        _answeredSessions = answeredSessions;
         _listener.Start();
         _ = AcceptAsync();
     }
@@ -63,6 +67,19 @@ public sealed class FakeSmtpServer : IDisposable
     {
         using (client)
         {
+            if (Interlocked.Increment(ref _sessions) > _answeredSessions)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return;
+            }
+
             var stream = client.GetStream();
             using var reader = new StreamReader(stream, Encoding.ASCII);
             await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };

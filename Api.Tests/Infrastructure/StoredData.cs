@@ -68,6 +68,10 @@ public sealed class StoredData(Database db)
         ExecuteAsync("UPDATE invitations SET state = @State WHERE id = @Id", new { State = state, Id = db.Param(id) });
 
     /// <summary>As if the server died after delivering its emails but before recording it: every row is due again.</summary>
+    /// <summary>As if the lease of the invitation's email had run out: any dispatcher may claim it.</summary>
+    public Task EndLeaseAsync(Guid invitationId) =>
+        ExecuteAsync("UPDATE email_outbox SET locked_until = NULL, claim_id = NULL WHERE invitation_id = @Id", new { Id = db.Param(invitationId) });
+
     public Task ForgetSentEmailsAsync() => ExecuteAsync("UPDATE email_outbox SET sent_at = NULL");
 
     /// <summary>Makes every query of invitations fail, as a broken database would.</summary>

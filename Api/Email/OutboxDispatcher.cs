@@ -18,9 +18,11 @@ public sealed class OutboxDispatcher(
     Invitees.AcceptPageUrl acceptPage,
     ILogger<OutboxDispatcher> logger) : IDisposable
 {
-    // A claimed batch is sent one email after another, under a short lease renewed while the batch lasts: a
-    // dispatcher that dies holds its rows for at most Lease, and a slow SMTP server never lets a lease run out.
-    private const int BatchSize = 5;
+    // A claimed batch has its links recorded in one write, is sent one email after another and marked sent in one
+    // write, under a short lease renewed while the batch lasts: a dispatcher that dies holds its rows for at most
+    // Lease, and a slow SMTP server never lets a lease run out. Its writes go through the group commit (WriteBatcher),
+    // so on SQLite they share the creates' transactions instead of competing with them for the one write lock.
+    private const int BatchSize = 25;
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _work = new(0);
@@ -61,13 +63,25 @@ public sealed class OutboxDispatcher(
 
             using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var renewal = RenewWhileSendingAsync(claim, sending.Token);
+            var sent = new List<OutboxEmail>(batch.Count);
             var finished = false;
             try
             {
-                foreach (var email in batch)
+                // Every link of the batch is recorded, in one write, before any email leaves: every copy that leaves
+                // opens its invitation.
+                var tokens = batch.Select(_ => InvitationEmails.NewToken()).ToList();
+                var recordings = await outbox.RecordLinksAsync([.. batch.Select((email, i) => (email, tokens[i].Hash))], clock.GetUtcNow(), cancellationToken);
+                for (var i = 0; i < batch.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    delivered += await SendAsync(email, cancellationToken) ? 1 : 0;
+                    if (recordings[i] == LinkRecording.InvitationClosed)
+                    {
+                        logger.LogInformation("Email {OutboxId} not sent: its invitation is no longer open", batch[i].Id);
+                    }
+                    else if (recordings[i] == LinkRecording.Recorded && await SendAsync(batch[i], tokens[i].Token, cancellationToken))
+                    {
+                        sent.Add(batch[i]);
+                    }
                 }
 
                 // Every row of the batch was sent, given up or recorded as failed: none is still held by this claim.
@@ -75,6 +89,9 @@ public sealed class OutboxDispatcher(
             }
             finally
             {
+                // What left is marked sent even when the batch was cut short, before the rest is released: a row
+                // released unmarked would be sent again. Marked in one write for the batch.
+                delivered += await MarkSentAsync(sent);
                 await sending.CancelAsync();
                 await renewal;
                 if (!finished)
@@ -127,24 +144,15 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task<bool> SendAsync(OutboxEmail email, CancellationToken cancellationToken)
+    /// <summary>Delivers one email whose link is recorded; a failure is recorded for a retry (or giving up), and false returned.</summary>
+    private async Task<bool> SendAsync(OutboxEmail email, string token, CancellationToken cancellationToken)
     {
         using var activity = Observability.Telemetry.Source.StartActivity("email send");
         activity?.SetTag("jsonapi_invites.email.kind", email.Kind.ToString().ToLowerInvariant());
         try
         {
-            // The link is recorded before the email leaves, so that every copy that leaves opens the invitation.
-            var (token, hash) = InvitationEmails.NewToken();
-            switch (await outbox.RecordLinkAsync(email, hash, clock.GetUtcNow(), cancellationToken))
-            {
-                case LinkRecording.InvitationClosed:
-                    logger.LogInformation("Email {OutboxId} not sent: its invitation is no longer open", email.Id);
-                    return false;
-                case LinkRecording.ClaimLost:
-                    return false;
-            }
-
             await sender.SendAsync(InvitationEmails.Compose(email, token, acceptPage.Value, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -164,16 +172,32 @@ public sealed class OutboxDispatcher(
 
             return false;
         }
+    }
 
-        if (!await outbox.MarkSentAsync(email, clock.GetUtcNow(), CancellationToken.None))
+    /// <summary>Records the delivered emails as sent; returns how many the claim still held.</summary>
+    private async Task<int> MarkSentAsync(List<OutboxEmail> sent)
+    {
+        if (sent.Count == 0)
         {
-            logger.LogWarning("Email {OutboxId} was delivered after its claim was taken over; another dispatcher may send it again", email.Id);
-            return false;
+            return 0;
         }
 
-        Observability.Telemetry.EmailsSent.Add(1);
-        logger.LogInformation("Email {OutboxId} ({Kind}) delivered", email.Id, email.Kind);
-        return true;
+        var marked = await outbox.MarkSentAsync(sent, clock.GetUtcNow(), CancellationToken.None);
+        var count = 0;
+        for (var i = 0; i < sent.Count; i++)
+        {
+            if (!marked[i])
+            {
+                logger.LogWarning("Email {OutboxId} was delivered after its claim was taken over; another dispatcher may send it again", sent[i].Id);
+                continue;
+            }
+
+            count++;
+            logger.LogInformation("Email {OutboxId} ({Kind}) delivered", sent[i].Id, sent[i].Kind);
+        }
+
+        Observability.Telemetry.EmailsSent.Add(count);
+        return count;
     }
 
     /// <summary>RetryDelaySeconds × 2^(attempt − 1), at most MaxRetryDelaySeconds.</summary>

@@ -40,7 +40,7 @@ public interface IEmailOutbox
 {
     /// <summary>
     /// Claims up to <paramref name="limit"/> due rows for <paramref name="lease"/> under <paramref name="claimId"/>;
-    /// rows of invitations that are no longer open are given up, not claimed.
+    /// rows of invitations that are no longer open are claimed too, and given up by <see cref="RecordLinksAsync"/>.
     /// </summary>
     Task<IReadOnlyList<OutboxEmail>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, Guid claimId, CancellationToken cancellationToken);
 
@@ -53,11 +53,14 @@ public interface IEmailOutbox
     /// <summary>Gives back the rows the claim holds and did not finish: due again at once, for any dispatcher.</summary>
     Task<int> ReleaseAsync(Guid claimId, CancellationToken cancellationToken);
 
-    /// <summary>Records the hash of the link about to be sent, if the invitation is still open and the claim still holds the row.</summary>
-    Task<LinkRecording> RecordLinkAsync(OutboxEmail email, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the hash of each link about to be sent, in one write: recorded where the invitation is still open and
+    /// the claim still holds the row; the row given up where the invitation closed. One outcome per link, in order.
+    /// </summary>
+    Task<IReadOnlyList<LinkRecording>> RecordLinksAsync(IReadOnlyList<(OutboxEmail Email, string TokenHash)> links, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Marks the row sent; false (nothing changed) when the claim no longer holds it.</summary>
-    Task<bool> MarkSentAsync(OutboxEmail email, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Marks the rows sent, in one write; false for a row (nothing changed) that the claim no longer holds.</summary>
+    Task<IReadOnlyList<bool>> MarkSentAsync(IReadOnlyList<OutboxEmail> emails, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Records a failed attempt: retried at <paramref name="retryAt"/>, or given up when it is null. Ignored when the claim no longer holds the row.</summary>
     Task RecordFailureAsync(OutboxEmail email, DateTimeOffset now, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
