@@ -46,6 +46,25 @@ public sealed class ObservabilityProcessTests
     }
 
     [Test]
+    public async Task In_the_shipped_format_a_request_is_one_plain_line_with_its_trace_id()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["ConnectionStrings__Invites"] = "Data Source=invites.db" }, Folder(), Start);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/invitation?version=2022-11-14&secret=do-not-log");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        using var response = await client.SendAsync(request);
+        await Task.Delay(500); // the console logger writes on its own thread
+
+        var output = await server.OutputAsync();
+        var lines = output.Split('\n').Where(l => l.StartsWith("info: JsonApiInvites.Api.Observability.RequestLogMiddleware[1] ", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Has.Count.EqualTo(1), output);
+        Assert.That(lines[0], Does.Match($@"^info: JsonApiInvites\.Api\.Observability\.RequestLogMiddleware\[1\] GET /invitation 404 \d+\.\d ms error [0-9a-f-]+ trace {traceId}$"));
+        Assert.That(output, Does.Not.Contain("do-not-log"));
+    }
+
+    [Test]
     public async Task Metrics_on_their_own_port_are_served_there_only()
     {
         using var free = new TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,98 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace JsonApiInvites.Api.Observability;
+
+/// <summary>
+/// The state of the per-request log line: what it says, formatted only where it is written. Structured providers
+/// (the JSON formatter, OTLP) read it as the named values of <see cref="Template"/>, as they would the state of a
+/// <c>LoggerMessage</c>; the console's simple format writes it straight to UTF-8 (<see cref="TryWriteMessage"/>),
+/// without the message string, boxed values and formatting a template costs on every request.
+/// </summary>
+public readonly struct RequestLine(string method, PathString path, int status, double durationMs, string? errorId, ActivityTraceId? traceId)
+    : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public const string Template = "{Method} {Path} {Status} {DurationMs:0.0} ms error {ErrorId} trace {TraceId}";
+
+    public static readonly EventId EventId = new(1, "Served");
+
+    public static readonly Func<RequestLine, Exception?, string> Formatter = (line, _) => line.ToString();
+
+    /// <summary>The path as it came, still escaped: a <c>%0A</c> in it cannot start a forged log line.</summary>
+    public string Path => path.HasValue ? path.ToUriComponent() : "/";
+
+    public string ErrorId => errorId ?? "-";
+
+    public string TraceId => traceId?.ToHexString() ?? "-";
+
+    public int Count => 7;
+
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("Method", method),
+        1 => new("Path", Path),
+        2 => new("Status", status),
+        3 => new("DurationMs", durationMs),
+        4 => new("ErrorId", ErrorId),
+        5 => new("TraceId", TraceId),
+        6 => new("{OriginalFormat}", Template),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{method} {Path} {status} {durationMs:0.0} ms error {ErrorId} trace {TraceId}");
+
+    /// <summary>Writes the message (what <see cref="ToString"/> returns) as UTF-8; false when it does not fit.</summary>
+    public bool TryWriteMessage(Span<byte> destination, out int written)
+    {
+        written = 0;
+        Span<byte> traceBytes = stackalloc byte[16];
+        Span<char> trace = stackalloc char[32];
+        if (traceId is { } id)
+        {
+            id.CopyTo(traceBytes);
+            Convert.TryToHexStringLower(traceBytes, trace, out _);
+        }
+
+        var traceText = traceId is null ? "-".AsSpan() : trace;
+        if (!Append(destination, method, ref written) || !Append(destination, " ", ref written) || !Append(destination, Path, ref written)
+            || !Append(destination, " ", ref written) || !status.TryFormat(destination[written..], out var n, default, CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        written += n;
+        if (!Append(destination, " ", ref written) || !durationMs.TryFormat(destination[written..], out n, "0.0", CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        written += n;
+        return Append(destination, " ms error ", ref written) && Append(destination, ErrorId, ref written)
+            && Append(destination, " trace ", ref written) && Append(destination, traceText, ref written);
+    }
+
+    /// <summary>Appends <paramref name="text"/> in UTF-8 (ASCII by construction: methods, escaped paths, ids).</summary>
+    private static bool Append(Span<byte> destination, ReadOnlySpan<char> text, ref int written)
+    {
+        if (!Encoding.UTF8.TryGetBytes(text, destination[written..], out var n))
+        {
+            return false;
+        }
+
+        written += n;
+        return true;
+    }
+}
