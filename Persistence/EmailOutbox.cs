@@ -110,8 +110,9 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
                 SerializeBy: null),
             cancellationToken);
 
-        // What this claim took, with what the emails need, in one query.
-        await using var session = await db.ReadAsync(cancellationToken);
+        // What this claim took, with what the emails need, in one query. Not cancelled: rows claimed must reach the
+        // dispatcher, which releases what it does not send when it stops (else they would wait out the lease).
+        await using var session = await db.ReadAsync(CancellationToken.None);
         var command = session.Command(
                 """
                 SELECT e.id, e.kind, e.attempts, e.invitation_id, i.email, o.name, r.name, i.expires_at
@@ -124,8 +125,8 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
                 """)
             .With("@ClaimId", db.Param(claimId));
         var emails = new List<OutboxEmail>();
-        await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var reader = await session.ExecuteReaderAsync(command, CancellationToken.None);
+        while (await reader.ReadAsync(CancellationToken.None))
         {
             emails.Add(new OutboxEmail(
                 db.GetId(reader, 0),
