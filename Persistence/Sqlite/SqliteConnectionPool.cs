@@ -111,11 +111,8 @@ public sealed class SqliteConnectionPool : IDisposable
     private static void Configure(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
-        // Wait for a competing writer instead of failing at once; WAL lets readers go on meanwhile. A page cache of
-        // 512 KiB per connection instead of SQLite's 2 MiB: under load every concurrent request holds a connection
-        // (32 in the benchmark), whose caches alone grew the server's peak memory by tens of MB on a 1,000,000-row
-        // database; the pages a request reads fit many times over, and the file's pages stay in the OS's cache.
-        command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA cache_size = -512;";
+        // Wait for a competing writer instead of failing at once; WAL lets readers go on meanwhile.
+        command.CommandText = "PRAGMA busy_timeout = 5000;";
         command.ExecuteNonQuery();
     }
 }
