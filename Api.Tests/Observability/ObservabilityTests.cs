@@ -36,6 +36,7 @@ public sealed partial class ObservabilityTests(DatabaseKind database) : FreshApp
         var after = await Scrape();
 
         Assert.That(after, Does.Contain("http_server_request_duration_seconds_bucket"), "ASP.NET Core's request-duration histogram");
+        Assert.That(after, Does.Not.Contain("http_server_active_requests"), "the in-flight gauge is dropped: two more updates per request");
         Assert.That(Value(after, "http_server_request_duration_seconds_count"), Is.GreaterThan(Value(before, "http_server_request_duration_seconds_count")));
         Assert.That(Value(after, "jsonapi_invites_invitations_created_total") - Value(before, "jsonapi_invites_invitations_created_total"), Is.EqualTo(2));
         Assert.That(Value(after, "jsonapi_invites_invitations_cancelled_total") - Value(before, "jsonapi_invites_invitations_cancelled_total"), Is.EqualTo(1));

@@ -73,7 +73,10 @@ public static class ObservabilityExtensions
             {
                 // ASP.NET Core's request and connection meters only: its routing and rate-limiting meters record on
                 // every request too, and measurably cost throughput (bench/run) for little an operator reads.
+                // Of the hosting meter, the request-duration histogram (its count is the request rate): the
+                // in-flight gauge would be updated twice more on every request.
                 metrics.AddMeter(Telemetry.Name, "Npgsql", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
+                    .AddView("http.server.active_requests", MetricStreamConfiguration.Drop)
                     .AddRuntimeInstrumentation();
                 if (settings.Enabled)
                 {

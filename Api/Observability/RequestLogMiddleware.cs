@@ -13,26 +13,53 @@ public sealed class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLo
     /// <summary>Where <see cref="JsonApi.ErrorWriter"/> leaves the id of the error it wrote.</summary>
     public static readonly object ErrorIdKey = new();
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         if (!logger.IsEnabled(LogLevel.Information))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
+        // No async state machine for a request that completes at once (most do): the line is written here.
         var started = Stopwatch.GetTimestamp();
+        Task pending;
         try
         {
-            await next(context);
+            pending = next(context);
+        }
+        catch
+        {
+            Served(context, started);
+            throw;
+        }
+
+        if (!pending.IsCompleted)
+        {
+            return ServedAfterAsync(pending, context, started);
+        }
+
+        Served(context, started);
+        return pending;
+    }
+
+    private async Task ServedAfterAsync(Task pending, HttpContext context, long started)
+    {
+        try
+        {
+            await pending;
         }
         finally
         {
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var errorId = context.Items.TryGetValue(ErrorIdKey, out var id) ? id as string : null;
-            var line = new RequestLine(context.Request.Method, context.Request.Path, context.Response.StatusCode, elapsed, errorId, Activity.Current?.TraceId);
-            logger.Log(LogLevel.Information, RequestLine.EventId, line, null, RequestLine.Formatter);
+            Served(context, started);
         }
+    }
+
+    private void Served(HttpContext context, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var errorId = context.Items.TryGetValue(ErrorIdKey, out var id) ? id as string : null;
+        var line = new RequestLine(context.Request.Method, context.Request.Path, context.Response.StatusCode, elapsed, errorId, Activity.Current?.TraceId);
+        logger.Log(LogLevel.Information, RequestLine.EventId, line, null, RequestLine.Formatter);
     }
 
     /// <summary>The request's trace id (an incoming traceparent's, or a new one), for its log lines.</summary>
