@@ -65,12 +65,19 @@ public sealed class OutboxDispatcher(
             var renewal = RenewWhileSendingAsync(claim, sending.Token);
             var sent = new List<OutboxEmail>(batch.Count);
             var finished = false;
+            var unsettled = false;
+            var marked = false;
             try
             {
                 // Every link of the batch is recorded, in one write, before any email leaves: every copy that leaves
                 // opens its invitation.
                 var tokens = batch.Select(_ => InvitationEmails.NewToken()).ToList();
                 var recordings = await outbox.RecordLinksAsync([.. batch.Select((email, i) => (email, tokens[i].Hash))], clock.GetUtcNow(), cancellationToken);
+
+                // Neither recorded nor given up: another dispatcher took the row over, or (PostgreSQL reads each
+                // statement afresh) its invitation was reopened between the two statements. Released below if this
+                // claim still holds it, rather than left to its lease.
+                unsettled = recordings.Contains(LinkRecording.ClaimLost);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -89,14 +96,23 @@ public sealed class OutboxDispatcher(
             }
             finally
             {
-                // What left is marked sent even when the batch was cut short, before the rest is released: a row
-                // released unmarked would be sent again. Marked in one write for the batch.
-                delivered += await MarkSentAsync(sent);
-                await sending.CancelAsync();
-                await renewal;
-                if (!finished)
+                try
                 {
-                    await ReleaseAsync(claim);
+                    // What left is marked sent even when the batch was cut short, before the rest is released: a row
+                    // released unmarked would be sent again. Marked in one write for the batch.
+                    delivered += await MarkSentAsync(sent);
+                    marked = true;
+                }
+                finally
+                {
+                    // Whatever happened to the marking, the lease stops being renewed, and what this claim still
+                    // holds is given back (an unmarked delivery is then sent again: delivery is at least once).
+                    await sending.CancelAsync();
+                    await renewal;
+                    if (!finished || unsettled || !marked)
+                    {
+                        await ReleaseAsync(claim);
+                    }
                 }
             }
 
@@ -154,8 +170,9 @@ public sealed class OutboxDispatcher(
             await sender.SendAsync(InvitationEmails.Compose(email, token, acceptPage.Value, options.Value, clock.GetUtcNow()), email.Id, cancellationToken);
             return true;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // A failure, also a cancellation the sender raised itself (a timeout): counted, backed off, given up in the end.
             Observability.Telemetry.EmailsFailed.Add(1);
             var attempt = email.Attempts + 1;
             var now = clock.GetUtcNow();
@@ -182,7 +199,22 @@ public sealed class OutboxDispatcher(
             return 0;
         }
 
-        var marked = await outbox.MarkSentAsync(sent, clock.GetUtcNow(), CancellationToken.None);
+        // The only record that these left: tried a few times if the database is away for a moment.
+        IReadOnlyList<bool> marked;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                marked = await outbox.MarkSentAsync(sent, clock.GetUtcNow(), CancellationToken.None);
+                break;
+            }
+            catch (Exception exception) when (attempt < 3)
+            {
+                logger.LogWarning("Could not record {Count} delivered emails as sent (attempt {Attempt}): {Error}", sent.Count, attempt, exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+        }
+
         var count = 0;
         for (var i = 0; i < sent.Count; i++)
         {

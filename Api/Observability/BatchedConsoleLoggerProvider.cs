@@ -168,8 +168,8 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
                     Monitor.PulseAll(_lock);
                 }
 
-                Write(_output, output);
-                Write(_error, error);
+                output = Write(_output, output);
+                error = Write(_error, error);
                 if (closed)
                 {
                     return;
@@ -190,20 +190,23 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         }
     }
 
-    private static void Write(Stream stream, ArrayBufferWriter<byte> batch)
+    /// <summary>Writes a batch; returns the buffer to fill next (a new one after a burst, so its memory goes).</summary>
+    private static ArrayBufferWriter<byte> Write(Stream stream, ArrayBufferWriter<byte> batch)
     {
         if (batch.WrittenCount == 0)
         {
-            return;
+            return batch;
         }
 
         stream.Write(batch.WrittenSpan);
         stream.Flush();
-        batch.Clear();
         if (batch.Capacity > 1024 * 1024)
         {
-            batch.ResetWrittenCount();
+            return new ArrayBufferWriter<byte>(64 * 1024);
         }
+
+        batch.Clear();
+        return batch;
     }
 
     /// <summary>
