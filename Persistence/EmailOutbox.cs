@@ -227,22 +227,27 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
 
     /// <summary>The link's hash, recorded for an email its claim still holds, of an invitation still open; a rerun records nothing twice.</summary>
     private const string RecordLinkSql =
-        """
+        $"""
         INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
         SELECT @Hash, e.id, e.invitation_id, @Now
         FROM email_outbox e JOIN invitations i ON i.id = e.invitation_id
         WHERE e.id = @Id AND e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
-          AND i.state = 'pending' AND i.expires_at > @Now
+          AND {InvitationOpenSql}
         ON CONFLICT (token_hash) DO NOTHING
         """;
+
+    /// <summary>
+    /// The invitation <c>i</c> can still be accepted: the one test both statements of a link's recording make, so
+    /// that exactly one of them acts on an email its claim holds.
+    /// </summary>
+    private const string InvitationOpenSql = "i.state = 'pending' AND i.expires_at > @Now";
 
     /// <summary>The email given up, when the claim holds it and its invitation is no longer open; returns its id then.</summary>
     private const string GiveUpClosedSql =
         $"""
         UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}', locked_until = NULL, claim_id = NULL
         WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
-          AND NOT EXISTS (
-              SELECT 1 FROM invitations i WHERE i.id = email_outbox.invitation_id AND i.state = 'pending' AND i.expires_at > @Now)
+          AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.id = email_outbox.invitation_id AND {InvitationOpenSql})
         RETURNING id
         """;
 

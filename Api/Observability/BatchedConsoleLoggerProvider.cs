@@ -219,46 +219,26 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         Span<char> stamp = stackalloc char[128];
         if (options.TimestampFormat is { } format)
         {
-            if (!now.TryFormat(stamp, out var length, format))
-            {
-                return -1;
-            }
-
-            if (!Utf8(stamp[..length], destination, ref written))
+            if (!now.TryFormat(stamp, out var length, format) || !Utf8Text.Append(destination, stamp[..length], ref written))
             {
                 return -1;
             }
         }
 
-        if (!Utf8(LevelText(level), destination, ref written) || !Utf8(": ", destination, ref written) || !Utf8(category, destination, ref written)
-            || !Utf8("[", destination, ref written) || !eventId.Id.TryFormat(destination[written..], out var id, default, System.Globalization.CultureInfo.InvariantCulture))
-        {
-            return -1;
-        }
-
-        written += id;
-        if (!Utf8(options.SingleLine ? "] " : MessageOnItsOwnLine, destination, ref written)
+        if (!Utf8Text.Append(destination, LevelText(level), ref written) || !Utf8Text.Append(destination, ": ", ref written)
+            || !Utf8Text.Append(destination, category, ref written) || !Utf8Text.Append(destination, "[", ref written)
+            || !Utf8Text.Append(destination, eventId.Id, default, ref written)
+            || !Utf8Text.Append(destination, options.SingleLine ? "] " : MessageOnItsOwnLine, ref written)
             || !line.TryWriteMessage(destination[written..], out var message))
         {
             return -1;
         }
 
         written += message;
-        return Utf8(Environment.NewLine, destination, ref written) ? written : -1;
+        return Utf8Text.Append(destination, Environment.NewLine, ref written) ? written : -1;
     }
 
     private static readonly string MessageOnItsOwnLine = "]" + Environment.NewLine + "      ";
-
-    private static bool Utf8(ReadOnlySpan<char> text, Span<byte> destination, ref int written)
-    {
-        if (!Encoding.UTF8.TryGetBytes(text, destination[written..], out var n))
-        {
-            return false;
-        }
-
-        written += n;
-        return true;
-    }
 
     private static string LevelText(LogLevel level) => level switch
     {

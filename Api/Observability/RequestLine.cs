@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace JsonApiInvites.Api.Observability;
 
@@ -67,32 +66,11 @@ public readonly struct RequestLine(string method, PathString path, int status, d
         }
 
         var traceText = traceId is null ? "-".AsSpan() : trace;
-        if (!Append(destination, method, ref written) || !Append(destination, " ", ref written) || !Append(destination, Path, ref written)
-            || !Append(destination, " ", ref written) || !status.TryFormat(destination[written..], out var n, default, CultureInfo.InvariantCulture))
-        {
-            return false;
-        }
-
-        written += n;
-        if (!Append(destination, " ", ref written) || !durationMs.TryFormat(destination[written..], out n, "0.0", CultureInfo.InvariantCulture))
-        {
-            return false;
-        }
-
-        written += n;
-        return Append(destination, " ms error ", ref written) && Append(destination, ErrorId, ref written)
-            && Append(destination, " trace ", ref written) && Append(destination, traceText, ref written);
-    }
-
-    /// <summary>Appends <paramref name="text"/> in UTF-8 (ASCII by construction: methods, escaped paths, ids).</summary>
-    private static bool Append(Span<byte> destination, ReadOnlySpan<char> text, ref int written)
-    {
-        if (!Encoding.UTF8.TryGetBytes(text, destination[written..], out var n))
-        {
-            return false;
-        }
-
-        written += n;
-        return true;
+        return Utf8Text.Append(destination, method, ref written) && Utf8Text.Append(destination, " ", ref written)
+            && Utf8Text.Append(destination, Path, ref written) && Utf8Text.Append(destination, " ", ref written)
+            && Utf8Text.Append(destination, status, default, ref written) && Utf8Text.Append(destination, " ", ref written)
+            && Utf8Text.Append(destination, durationMs, "0.0", ref written) && Utf8Text.Append(destination, " ms error ", ref written)
+            && Utf8Text.Append(destination, ErrorId, ref written) && Utf8Text.Append(destination, " trace ", ref written)
+            && Utf8Text.Append(destination, traceText, ref written);
     }
 }
