@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using JsonApiInvites.Api.Email;
 using JsonApiInvites.Api.Tests.Infrastructure;
 using JsonApiInvites.Domain.Email;
@@ -16,6 +15,22 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     private const string Beta = "2024-10-15~beta";
 
     private static IEmailOutbox Outbox(TestApp app) => app.Services.GetRequiredService<IEmailOutbox>();
+
+    /// <summary>Three invitations whose emails go to <paramref name="smtp"/>, dispatched until a stop after <paramref name="stopAfter"/> cuts a hanging send short.</summary>
+    private async Task<TestApp> DispatchThreeUntilStoppedAsync(FakeSmtpServer smtp, TimeSpan stopAfter)
+    {
+        var (app, client, org) = await StartWithOrganizationAsync(smtp.Settings());
+        for (var i = 0; i < 3; i++)
+        {
+            await client.CreateInvitationAsync(org, $"person{i}@example.com");
+        }
+
+        using var stop = new CancellationTokenSource(stopAfter);
+        var dispatch = app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(stop.Token);
+
+        Assert.That(async () => await dispatch, Throws.InstanceOf<OperationCanceledException>());
+        return app;
+    }
 
     [Test]
     public async Task Both_copies_of_an_email_sent_again_after_a_crash_open_the_invitation()
@@ -132,23 +147,9 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     public async Task A_stop_while_sending_gives_back_every_email_it_did_not_send()
     {
         // An SMTP server that accepts connections and never answers: the first send hangs until the stop.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var (app, client, org) = await StartWithOrganizationAsync(new Dictionary<string, string?>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-        });
-        for (var i = 0; i < 3; i++)
-        {
-            await client.CreateInvitationAsync(org, $"person{i}@example.com");
-        }
+        using var silent = new FakeSmtpServer(answeredSessions: 0);
+        var app = await DispatchThreeUntilStoppedAsync(silent, TimeSpan.FromSeconds(1));
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        var dispatch = app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(stop.Token);
-
-        Assert.That(async () => await dispatch, Throws.InstanceOf<OperationCanceledException>());
         var rows = await app.Data.OutboxAsync();
         Assert.That(rows.Select(r => (r.SentAt, r.FailedAt, r.Attempts)), Is.All.EqualTo(((DateTimeOffset?)null, (DateTimeOffset?)null, 0)), "nothing counted as an attempt");
         var again = await Outbox(app).ClaimDueAsync(app.Clock.Now, OutboxDispatcher.Lease, 5, Guid.NewGuid(), CancellationToken.None);
@@ -160,21 +161,8 @@ public sealed class OutboxReliabilityTests(DatabaseKind database) : EveryDatabas
     {
         // The SMTP server takes two emails and then goes silent: the third send hangs until the stop.
         using var smtp = new FakeSmtpServer(answeredSessions: 2);
-        var (app, client, org) = await StartWithOrganizationAsync(new Dictionary<string, string?>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-        });
-        for (var i = 0; i < 3; i++)
-        {
-            await client.CreateInvitationAsync(org, $"person{i}@example.com");
-        }
+        var app = await DispatchThreeUntilStoppedAsync(smtp, TimeSpan.FromSeconds(2));
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var dispatch = app.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(stop.Token);
-
-        Assert.That(async () => await dispatch, Throws.InstanceOf<OperationCanceledException>());
         var rows = await app.Data.OutboxAsync();
         Assert.That(smtp.Messages, Has.Count.EqualTo(2));
         Assert.That(rows.Count(r => r.SentAt is not null), Is.EqualTo(2), "the two that left are recorded as sent, not sent again");

@@ -166,11 +166,8 @@ public sealed partial class OutboxTests(DatabaseKind database) : EveryDatabaseTe
         closed.Start();
         var port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop(); // Nothing listens there now: every connection is refused.
-        var (app, _, _, _) = await StartWithInvitationAsync(new Dictionary<string, string?>
+        var (app, _, _, _) = await StartWithInvitationAsync(new Dictionary<string, string?>(FakeSmtpServer.Settings(port))
         {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
             ["Email:RetryDelaySeconds"] = "30",
             ["Email:MaxAttempts"] = "3",
         });
@@ -202,12 +199,7 @@ public sealed partial class OutboxTests(DatabaseKind database) : EveryDatabaseTe
     public async Task Delivers_over_smtp_with_mailkit_when_a_host_is_set()
     {
         using var smtp = new FakeSmtpServer();
-        var (app, _, _, _) = await StartWithInvitationAsync(new Dictionary<string, string?>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-        });
+        var (app, _, _, _) = await StartWithInvitationAsync(smtp.Settings());
 
         var delivered = await Dispatch(app);
 

@@ -5,26 +5,46 @@ using System.Text;
 namespace JsonApiInvites.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The far side of SMTP, for delivery tests: a loopback listener that speaks just enough SMTP (no TLS, no auth) for
-/// MailKit to hand over a message, and keeps each message's raw DATA.
+/// The far side of SMTP, for delivery tests (and, compiled in, the benchmark's SMTP sink): a loopback listener that
+/// speaks just enough SMTP (no TLS, no auth) for MailKit to hand over a message, and keeps each message's raw DATA.
 /// </summary>
 public sealed class FakeSmtpServer : IDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _messages = [];
     private readonly int _answeredSessions;
+    private readonly bool _keepMessages;
     private int _sessions;
+    private long _received;
 
     /// <param name="answeredSessions">Sessions answered; later ones are accepted and never answered (a server gone silent).</param>
-    public FakeSmtpServer(int answeredSessions = int.MaxValue)
+    /// <param name="port">The loopback port to listen on; 0 for any free one.</param>
+    /// <param name="keepMessages">Keep each message's DATA (<see cref="Messages"/>), or only count them (<see cref="Received"/>).</param>
+    public FakeSmtpServer(int answeredSessions = int.MaxValue, int port = 0, bool keepMessages = true)
     {
         _answeredSessions = answeredSessions;
+        _keepMessages = keepMessages;
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         _ = AcceptAsync();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How many messages were handed over.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>The server's settings that deliver to <paramref name="port"/> on loopback, without TLS.</summary>
+    public static Dictionary<string, string?> Settings(int port) => new()
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Smtp:Security"] = "None",
+    };
+
+    /// <summary>The server's settings that deliver here.</summary>
+    public Dictionary<string, string?> Settings() => Settings(Port);
 
     public IReadOnlyList<string> Messages
     {
@@ -97,12 +117,19 @@ public sealed class FakeSmtpServer : IDisposable
                         var data = new StringBuilder();
                         while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
                         {
-                            data.Append(dataLine).Append("\r\n");
+                            if (_keepMessages)
+                            {
+                                data.Append(dataLine).Append("\r\n");
+                            }
                         }
 
-                        lock (_messages)
+                        Interlocked.Increment(ref _received);
+                        if (_keepMessages)
                         {
-                            _messages.Add(data.ToString());
+                            lock (_messages)
+                            {
+                                _messages.Add(data.ToString());
+                            }
                         }
 
                         await writer.WriteLineAsync("250 queued");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using JsonApiInvites.Api.Email;
@@ -100,12 +99,7 @@ public sealed partial class ManyInstancesTests(DatabaseKind database) : EveryDat
     public async Task Each_queued_email_is_delivered_once_while_both_dispatchers_run()
     {
         using var smtp = new FakeSmtpServer();
-        var (a, clientA, b, _, org) = await StartTwoAsync(new Dictionary<string, string?>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-        });
+        var (a, clientA, b, _, org) = await StartTwoAsync(smtp.Settings());
         for (var i = 0; i < 30; i++)
         {
             await clientA.CreateInvitationAsync(org, $"user{i}@example.com");
