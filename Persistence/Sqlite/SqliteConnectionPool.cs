@@ -123,6 +123,7 @@ public sealed class PooledConnection : Session, IDisposable
     private const int MaxCommands = 64;
     private readonly SqliteConnectionPool _owner;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement?> _statements = new(StringComparer.Ordinal);
 
     internal PooledConnection(SqliteConnectionPool owner, SqliteConnection connection)
     {
@@ -152,9 +153,43 @@ public sealed class PooledConnection : Session, IDisposable
         return command;
     }
 
-    /// <summary>Runs synchronously: Microsoft.Data.Sqlite's async calls do the same, with a task more.</summary>
-    public override ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<DbDataReader>(((SqliteCommand)command).ExecuteReader());
+    /// <summary>
+    /// Runs synchronously (Microsoft.Data.Sqlite's async calls do the same, with a task more), as a
+    /// <see cref="SqliteStatement"/> compiled once on this connection: the command only carries the SQL and parameters.
+    /// Outside a transaction only; a command the statement cannot run (several statements, a parameter type it does
+    /// not bind) runs as it is.
+    /// </summary>
+    public override ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var sqlite = (SqliteCommand)command;
+        if (sqlite.Transaction is null && Statement(sqlite.CommandText) is { } statement && statement.Execute(sqlite.Parameters) is { } rows)
+        {
+            return ValueTask.FromResult(rows);
+        }
+
+        return ValueTask.FromResult<DbDataReader>(sqlite.ExecuteReader());
+    }
+
+    private SqliteStatement? Statement(string sql)
+    {
+        if (!SqliteStatement.Available)
+        {
+            return null;
+        }
+
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            if (_statements.Count >= MaxCommands)
+            {
+                DisposeStatements();
+            }
+
+            statement = SqliteStatement.Prepare(Connection, sql);
+            _statements[sql] = statement;
+        }
+
+        return statement;
+    }
 
     public void Dispose() => _owner.Return(this);
 
@@ -166,8 +201,19 @@ public sealed class PooledConnection : Session, IDisposable
 
     internal void Close()
     {
+        DisposeStatements();
         DisposeCommands();
         Connection.Dispose();
+    }
+
+    private void DisposeStatements()
+    {
+        foreach (var statement in _statements.Values)
+        {
+            statement?.Dispose();
+        }
+
+        _statements.Clear();
     }
 
     private void DisposeCommands()

@@ -49,7 +49,7 @@ public sealed class SqliteDatabase : Database
 
     public override object Param(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
-    public override Guid GetId(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
+    public override Guid GetId(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
 
     public override DateTimeOffset GetTime(DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
