@@ -20,7 +20,9 @@ public sealed class JsonApiResult(int status, Document document, string? locatio
             response.Headers.Location = location;
         }
 
-        // Straight into the response pipe, as the bench baseline does; flushed once, when the document is complete.
+        // Headers first, then the document straight into the response pipe (chunked), flushed once when it is complete.
+        // Written before the headers, Kestrel would hold the body aside and copy all of it once the headers go out.
+        await response.StartAsync(context.HttpContext.RequestAborted);
         using (var writer = new Utf8JsonWriter(response.BodyWriter, JsonApiSerializer.WriterOptions))
         {
             DocumentWriter.Write(writer, document);
