@@ -15,6 +15,7 @@ using JsonApiInvites.Api.RateLimiting;
 using JsonApiInvites.Api.Versioning;
 using JsonApiInvites.Persistence;
 
+SettingsFileWatching.UsePolling();
 var builder = WebApplication.CreateBuilder(args);
 ShippedSettings.Load(builder);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);

@@ -52,6 +52,9 @@ public sealed partial class ServerProcess : IDisposable
 
     public string StderrPath => Path.Combine(_directory, $"stderr-{_run}.log");
 
+    /// <summary>The server's own process (the shell that started it replaced itself with it).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Where a server started by <see cref="StartAsync"/> listens.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
