@@ -32,3 +32,37 @@ public sealed class SqliteSettingsTests : SqliteAppTests
         Assert.That(orphan!.Message, Does.Contain("FOREIGN KEY"));
     }
 }
+
+/// <summary>
+/// Creates commit on a connection of their own that leaves checkpoints to a background one: what they wrote reaches
+/// the database file (not only its WAL) shortly after, without a commit having copied it.
+/// </summary>
+public sealed class SqliteCheckpointTests : SqliteAppTests
+{
+    [Test]
+    public async Task Committed_creates_reach_the_database_file_shortly_after_in_the_background()
+    {
+        var emails = Enumerable.Range(1, 5).Select(i => $"checkpointed-{i}@example.com").ToList();
+        foreach (var email in emails)
+        {
+            await Client.CreateInvitationAsync(Org, email);
+        }
+
+        // The database file alone, without its WAL: it holds the invitations only once a checkpoint copied them (the
+        // writer's own threshold, thousands of pages, is far off).
+        var file = Path.Combine(App.Directory, "invites.db");
+        var copy = Path.Combine(App.Directory, "file-only.db");
+        long found = 0;
+        for (var attempt = 0; attempt < 50 && found < emails.Count; attempt++)
+        {
+            await Task.Delay(100);
+            File.Copy(file, copy, overwrite: true);
+            await using var connection = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
+            var copied = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'invitations'") > 0;
+            found = copied ? await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM invitations WHERE email LIKE 'checkpointed-%'") : 0;
+        }
+
+        Assert.That(found, Is.EqualTo(emails.Count), "every create was copied into the database file within 5 s");
+        Assert.That(Sqlite.Checkpointer.Checkpoints, Is.Positive);
+    }
+}

@@ -24,14 +24,21 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, I
 
     private string Directory => Path.GetFullPath(options.Value.PickupDirectory);
 
-    public async Task SendAsync(MimeMessage message, Guid outboxId, CancellationToken cancellationToken)
+    public Task SendAsync(MimeMessage message, Guid outboxId, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var target = Path.Combine(Directory, $"{outboxId:D}.eml");
         var temporary = Path.Combine(Directory, $".{outboxId:D}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await message.WriteToAsync(temporary, cancellationToken);
+            // Formatted in memory and written in one call, synchronously: an email is a few kilobytes on a local disk,
+            // and the file stream's asynchronous writes each went through a thread-pool hop of their own.
+            using (var buffer = new MemoryStream(8192))
+            {
+                message.WriteTo(buffer, cancellationToken);
+                File.WriteAllBytes(temporary, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            }
+
             File.Move(temporary, target, overwrite: true);
         }
         catch
@@ -39,6 +46,8 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, I
             File.Delete(temporary);
             throw;
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -13,17 +13,22 @@ namespace JsonApiInvites.Persistence.Sqlite;
 public sealed class SqliteDatabase : Database
 {
     private readonly string _file;
+    private readonly Batches _batches;
 
     public SqliteDatabase(string connectionString)
     {
         _file = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
         Connections = new SqliteConnectionPool(connectionString);
-        Writes = new WriteBatcher(new Batches(Connections));
+        Checkpointer = new WalCheckpointer(Connections);
+        _batches = new Batches(Connections, Checkpointer);
+        Writes = new WriteBatcher(_batches);
     }
 
     public override string Provider => "sqlite";
 
     public SqliteConnectionPool Connections { get; }
+
+    internal WalCheckpointer Checkpointer { get; }
 
     public override WriteBatcher Writes { get; }
 
@@ -86,19 +91,40 @@ public sealed class SqliteDatabase : Database
     public override async ValueTask DisposeAsync()
     {
         await Writes.DisposeAsync();
+        _batches.Dispose();
+        Checkpointer.Dispose();
         Connections.Dispose();
     }
 
     /// <summary>
-    /// A batch is one <c>BEGIN IMMEDIATE</c> transaction on a pooled connection, whose compiled statements outlive the
-    /// batch. SQLite's single write lock, held from the start, already makes every batch (of this server or another
-    /// process) the only writer, so keys need no lock of their own.
+    /// A batch is one <c>BEGIN IMMEDIATE</c> transaction on a connection of the batches' own, whose compiled statements
+    /// outlive the batch. SQLite's single write lock, held from the start, already makes every batch (of this server or
+    /// another process) the only writer, so keys need no lock of their own.
     /// </summary>
-    private sealed class Batches(SqliteConnectionPool connections) : WriteBatcher.Provider
+    /// <remarks>
+    /// One connection for every batch (they run one at a time), not one rented from the readers' pool: a connection drops
+    /// its whole page cache when it finds that another connection wrote since its last transaction, and then reads the
+    /// pages it needs again, from the WAL. As the server's only writer it finds its cache still valid batch after batch.
+    /// It leaves checkpoints to <see cref="WalCheckpointer"/>, outside the batches.
+    /// </remarks>
+    private sealed class Batches(SqliteConnectionPool connections, WalCheckpointer checkpointer) : WriteBatcher.Provider, IDisposable
     {
+        private PooledConnection? _session;
+
+        public void Dispose()
+        {
+            _session?.Close();
+            _session = null;
+        }
+
         public override Task<object?[][]> CommitAsync(IReadOnlyList<BatchedWrite> writes, IReadOnlyList<Guid> keys)
         {
-            using var session = connections.Rent();
+            if (_session is { } open && open.Connection.State != System.Data.ConnectionState.Open)
+            {
+                Dispose();
+            }
+
+            var session = _session ??= Open();
             using var transaction = session.Connection.BeginTransaction();
             var results = new object?[writes.Count][];
             for (var i = 0; i < writes.Count; i++)
@@ -128,7 +154,17 @@ public sealed class SqliteDatabase : Database
             }
 
             transaction.Commit();
+            checkpointer.Written();
             return Task.FromResult(results);
+        }
+
+        private PooledConnection Open()
+        {
+            var session = connections.Rent();
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = $"PRAGMA wal_autocheckpoint = {WalCheckpointer.WriterCheckpointPages};";
+            command.ExecuteNonQuery();
+            return session;
         }
     }
 
