@@ -241,9 +241,12 @@ internal sealed unsafe class SqliteStatement : IDisposable
 
         public override bool IsDBNull(int ordinal) => Type(ordinal) == Null;
 
+        /// <remarks>A NULL is the caller's to rule out first (<see cref="IsDBNull"/>), as the repositories do for nullable
+        /// columns: SQLite reads it as 0, and asking its type on every read would cost a call more per column.</remarks>
         public override long GetInt64(int ordinal)
         {
             CheckRow(ordinal);
+            System.Diagnostics.Debug.Assert(Native.ColumnType(_statement, ordinal) != Null, "A NULL read as a number: check IsDBNull first.");
             return Native.ColumnInt64(_statement, ordinal);
         }
 
@@ -254,6 +257,7 @@ internal sealed unsafe class SqliteStatement : IDisposable
         public override double GetDouble(int ordinal)
         {
             CheckRow(ordinal);
+            System.Diagnostics.Debug.Assert(Native.ColumnType(_statement, ordinal) != Null, "A NULL read as a number: check IsDBNull first.");
             return Native.ColumnDouble(_statement, ordinal);
         }
 
