@@ -15,7 +15,7 @@ namespace JsonApiInvites.Api.Invitations;
 
 [ApiController]
 [Route("orgs/{" + RequirePermissionsAttribute.OrganizationRouteKey + "}/invites")]
-public sealed class InvitationsController(InvitationService service, IInvitationRepository invitations, IOrganizationRepository organizations, TimeProvider clock) : ControllerBase
+public sealed class InvitationsController(InvitationService service, IInvitationRepository invitations, IOrganizationRepository organizations, TimeProvider clock) : OrganizationControllerBase
 {
     private const string OrgId = RequirePermissionsAttribute.OrganizationRouteKey;
     private const string InviteId = "invite_id";
@@ -25,8 +25,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpPost]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> Create([FromRoute(Name = OrgId)] Guid organizationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create()
     {
+        var (organizationId, cancellationToken) = Scope();
         var request = ReadRequest(ReadParameters);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
         var input = InvitationInput.ReadCreate(RequestDocumentReader.ReadForCreate(body.RootElement, InvitationResources.Type), request.Contract);
@@ -43,8 +44,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpGet]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> List([FromRoute(Name = OrgId)] Guid organizationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> List()
     {
+        var (organizationId, cancellationToken) = Scope();
         var request = ReadRequest([.. ReadParameters, .. Pagination.Parameters], withFilters: true);
         var pageRequest = Pagination.Read(request.Query);
         var page = await invitations.ListAsync(organizationId, request.Filter, pageRequest, cancellationToken);
@@ -60,8 +62,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpGet(Item)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> Get([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Get()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest(ReadParameters);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         return await SingleAsync(200, request, invitation, cancellationToken, self: request.Resource.Self);
@@ -69,8 +72,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpGet(Item + "/relationships/role")]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetRoleRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetRoleRelationship()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         return RoleLinkage(request, invitation);
@@ -78,8 +82,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpGet(Item + "/role")]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetRole([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetRole()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([QueryReader.FieldsFamily]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var role = await organizations.FindRoleAsync(organizationId, invitation.RoleId, cancellationToken)
@@ -89,8 +94,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpGet(Item + "/relationships/organization")]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetOrganizationRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetOrganizationRelationship()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         return new JsonApiResult(200, request.Links.LinkageDocument(
@@ -99,8 +105,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpGet(Item + "/organization")]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetOrganization([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetOrganization()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([QueryReader.FieldsFamily]);
         await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var organization = await organizations.BuildResourceAsync(organizationId, request.Resource, cancellationToken);
@@ -110,8 +117,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
     [HttpGet(Item + "/relationships/membership")]
     [IntroducedIn(Memberships.MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetMembershipRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetMembershipRelationship()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         return new JsonApiResult(200, request.Links.LinkageDocument(
@@ -123,12 +131,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
     [HttpGet(Item + "/membership")]
     [IntroducedIn(Memberships.MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetMembership(
-        [FromRoute(Name = OrgId)] Guid organizationId,
-        [FromRoute(Name = InviteId)] string invitationId,
-        [FromServices] IMembershipRepository memberships,
-        CancellationToken cancellationToken)
+    public async Task<IActionResult> GetMembership([FromServices] IMembershipRepository memberships)
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([QueryReader.FieldsFamily]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         var membership = invitation.MembershipId is { } id ? await memberships.FindAsync(organizationId, id, cancellationToken) : null;
@@ -142,8 +147,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
     [HttpPatch(Item)]
     [IntroducedIn("2024-10-15~beta")]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> Update([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Update()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest(ReadParameters);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
@@ -156,8 +162,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
     [HttpPatch(Item + "/relationships/role")]
     [IntroducedIn("2024-10-15~beta")]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> UpdateRoleRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> UpdateRoleRelationship()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
@@ -169,8 +176,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
     [HttpPost(Item + "/resend")]
     [IntroducedIn("2024-10-15~beta")]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> Resend([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Resend()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest(ReadParameters);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         if (Request.ContentLength > 0 || Request.Headers.TransferEncoding.Count > 0)
@@ -184,8 +192,9 @@ public sealed class InvitationsController(InvitationService service, IInvitation
 
     [HttpDelete(Item)]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> Cancel([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = InviteId)] string invitationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Cancel()
     {
+        var (organizationId, invitationId, cancellationToken) = Scope(InviteId);
         var request = ReadRequest([]);
         var invitation = await service.FindAsync(organizationId, invitationId, request.Filter, cancellationToken);
         await service.CancelAsync(invitation, invitationId, cancellationToken);

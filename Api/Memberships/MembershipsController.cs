@@ -22,7 +22,7 @@ public sealed class MembershipsController(
     IMembershipRepository memberships,
     IInvitationRepository invitations,
     IOrganizationRepository organizations,
-    TimeProvider clock) : ControllerBase
+    TimeProvider clock) : OrganizationControllerBase
 {
     private const string OrgId = RequirePermissionsAttribute.OrganizationRouteKey;
     private const string MembershipId = "membership_id";
@@ -33,8 +33,9 @@ public sealed class MembershipsController(
     [HttpGet]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> List([FromRoute(Name = OrgId)] Guid organizationId, CancellationToken cancellationToken)
+    public async Task<IActionResult> List()
     {
+        var (organizationId, cancellationToken) = Scope();
         var request = ResourceRequest.Read(this, [.. ReadParameters, .. Pagination.Parameters, .. MembershipResources.Filters], IncludePaths);
         var pageRequest = Pagination.Read(request.Query);
         var page = await memberships.ListAsync(organizationId, MembershipInput.ReadFilter(request.Query), pageRequest, cancellationToken);
@@ -49,8 +50,9 @@ public sealed class MembershipsController(
     [HttpGet(Item)]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> Get([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Get()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, ReadParameters, IncludePaths);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         return await SingleAsync(request, membership, request.Self, cancellationToken);
@@ -59,8 +61,9 @@ public sealed class MembershipsController(
     [HttpPatch(Item)]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> Update([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Update()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, ReadParameters, IncludePaths);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
@@ -72,8 +75,9 @@ public sealed class MembershipsController(
     [HttpDelete(Item)]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> Remove([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Remove()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         ResourceRequest.Read(this, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         await service.RemoveAsync(membership, HttpContext.GetApiToken().Permissions, cancellationToken);
@@ -83,8 +87,9 @@ public sealed class MembershipsController(
     [HttpGet(Item + "/relationships/role")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetRoleRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetRoleRelationship()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         return Linkage(request, membership, MembershipResources.RoleRelationship, RoleResources.Identifier(membership.RoleId));
@@ -94,8 +99,9 @@ public sealed class MembershipsController(
     [HttpPatch(Item + "/relationships/role")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgUserInvite)]
-    public async Task<IActionResult> UpdateRoleRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> UpdateRoleRelationship()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
@@ -107,8 +113,9 @@ public sealed class MembershipsController(
     [HttpGet(Item + "/role")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetRole([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetRole()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         var role = await organizations.FindRoleAsync(organizationId, membership.RoleId, cancellationToken)
@@ -119,8 +126,9 @@ public sealed class MembershipsController(
     [HttpGet(Item + "/relationships/organization")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetOrganizationRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetOrganizationRelationship()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         return Linkage(request, membership, MembershipResources.OrganizationRelationship, OrganizationResources.Identifier(organizationId));
@@ -129,8 +137,9 @@ public sealed class MembershipsController(
     [HttpGet(Item + "/organization")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetOrganization([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetOrganization()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
         await service.FindAsync(organizationId, membershipId, cancellationToken);
         var organization = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
@@ -140,8 +149,9 @@ public sealed class MembershipsController(
     [HttpGet(Item + "/relationships/invitation")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetInvitationRelationship([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetInvitationRelationship()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         var invitation = membership.InvitationId is { } id ? new ResourceIdentifier(InvitationResources.Type, id.ToString("D")) : null;
@@ -151,8 +161,9 @@ public sealed class MembershipsController(
     [HttpGet(Item + "/invitation")]
     [IntroducedIn(MembershipResources.Introduced)]
     [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> GetInvitation([FromRoute(Name = OrgId)] Guid organizationId, [FromRoute(Name = MembershipId)] string membershipId, CancellationToken cancellationToken)
+    public async Task<IActionResult> GetInvitation()
     {
+        var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
         var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         var contract = InvitationContracts.For(request.Version.Served);
