@@ -144,4 +144,27 @@ public sealed class SqliteStatementTests : SqliteAppTests
         Assert.That(await two.ReadAsync(), Is.True);
         Assert.That(two.GetInt64(0), Is.EqualTo(1));
     }
+
+    [Test]
+    public void The_statements_of_a_write_run_compiled_and_answer_their_first_value()
+    {
+        using var lease = Sqlite.Connections.Rent();
+        WriteStatement Insert(long n, object? s) =>
+            new("INSERT INTO scratch (n, s, z, f, u) VALUES (@N, @S, NULL, 0.5, 'x') RETURNING z", [("@N", n), ("@S", s)], ReturnsRows: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lease.TryRun(Insert(10, "ten"), out var returned), Is.True);
+            Assert.That(returned, Is.EqualTo(DBNull.Value), "a NULL answered as Microsoft.Data.Sqlite's reader answers it");
+            Assert.That(lease.TryRun(new WriteStatement("UPDATE scratch SET z = 'set' WHERE n = @N", [("@N", 10L)]), out var none), Is.True);
+            Assert.That(none, Is.Null, "a statement without rows answers nothing");
+            Assert.That(lease.TryRun(new WriteStatement("SELECT z FROM scratch WHERE n = @N", [("@N", 10L)], ReturnsRows: true), out var z), Is.True);
+            Assert.That(z, Is.EqualTo("set"));
+            Assert.That(lease.TryRun(new WriteStatement("SELECT z FROM scratch WHERE n = @N", [("@N", 99L)], ReturnsRows: true), out var missing), Is.True);
+            Assert.That(missing, Is.Null, "no row");
+            Assert.That(lease.TryRun(Insert(11, new byte[] { 1 }), out _), Is.False, "a blob parameter is left to a command");
+        });
+        Assert.That(Assert.Throws<SqliteException>(() => lease.TryRun(new WriteStatement("INSERT INTO scratch (n) VALUES (@N)", [("@N", 12L)]), out _))!.SqliteErrorCode, Is.EqualTo(19), "a constraint failure is SQLite's error");
+        Assert.That(lease.TryRun(Insert(13, "thirteen"), out _), Is.True, "and the connection goes on");
+    }
 }

@@ -170,6 +170,37 @@ public sealed class PooledConnection : Session, IDisposable
         return ValueTask.FromResult<DbDataReader>(sqlite.ExecuteReader());
     }
 
+    /// <summary>
+    /// Runs a statement of a write on this connection, in whatever transaction it has open, as a compiled
+    /// <see cref="SqliteStatement"/>; <paramref name="value"/> is the first row's first value for one that returns rows
+    /// (<see cref="DBNull"/> for a NULL, null for no row). False when the statement cannot run so (the caller runs it
+    /// as a command instead).
+    /// </summary>
+    internal bool TryRun(WriteStatement statement, out object? value)
+    {
+        value = null;
+        if (Statement(statement.Sql) is not { } compiled || compiled.Execute(statement.Parameters) is not { } rows)
+        {
+            return false;
+        }
+
+        using (rows)
+        {
+            if (statement.ReturnsRows)
+            {
+                value = rows.Read() ? rows.GetValue(0) : null;
+            }
+            else
+            {
+                while (rows.Read())
+                {
+                }
+            }
+        }
+
+        return true;
+    }
+
     private SqliteStatement? Statement(string sql)
     {
         if (!SqliteStatement.Available)

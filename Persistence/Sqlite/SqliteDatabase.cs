@@ -132,6 +132,16 @@ public sealed class SqliteDatabase : Database
                 var values = new List<object?>(1);
                 foreach (var statement in writes[i].Statements)
                 {
+                    if (session.TryRun(statement, out var first))
+                    {
+                        if (statement.ReturnsRows)
+                        {
+                            values.Add(first);
+                        }
+
+                        continue;
+                    }
+
                     var command = session.Command(statement.Sql);
                     command.Transaction = transaction;
                     foreach (var (name, value) in statement.Parameters)

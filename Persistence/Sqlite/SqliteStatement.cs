@@ -80,21 +80,58 @@ internal sealed unsafe class SqliteStatement : IDisposable
         var bound = _parameterCount <= 64 ? stackalloc bool[_parameterCount + 1] : new bool[_parameterCount + 1];
         foreach (DbParameter parameter in parameters)
         {
-            var index = ParameterIndex(parameter.ParameterName);
-            if (index == 0)
+            if (!Bind(parameter.ParameterName, parameter.Value, bound))
             {
-                continue;
-            }
-
-            if (!Bind(index, parameter.Value))
-            {
-                Reset();
                 return null;
             }
-
-            bound[index] = true;
         }
 
+        return Start(bound);
+    }
+
+    /// <summary>As <see cref="Execute(DbParameterCollection)"/>, for the statements of a write (<see cref="WriteStatement"/>).</summary>
+    public DbDataReader? Execute(IReadOnlyList<(string Name, object? Value)> parameters)
+    {
+        if (_running)
+        {
+            throw new InvalidOperationException("The statement is already running: dispose its reader first.");
+        }
+
+        var bound = _parameterCount <= 64 ? stackalloc bool[_parameterCount + 1] : new bool[_parameterCount + 1];
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (!Bind(parameters[i].Name, parameters[i].Value, bound))
+            {
+                return null;
+            }
+        }
+
+        return Start(bound);
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    /// <summary>Binds one parameter the statement names (one it does not name is skipped); false, with the statement reset, for a type this does not bind.</summary>
+    private bool Bind(string name, object? value, Span<bool> bound)
+    {
+        var index = ParameterIndex(name);
+        if (index == 0)
+        {
+            return true;
+        }
+
+        if (!Bind(index, value))
+        {
+            Reset();
+            return false;
+        }
+
+        bound[index] = true;
+        return true;
+    }
+
+    private Rows Start(ReadOnlySpan<bool> bound)
+    {
         for (var i = 1; i <= _parameterCount; i++)
         {
             if (!bound[i])
@@ -107,8 +144,6 @@ internal sealed unsafe class SqliteStatement : IDisposable
         _running = true;
         return new Rows(this);
     }
-
-    public void Dispose() => _handle.Dispose();
 
     private int ParameterIndex(string name)
     {
