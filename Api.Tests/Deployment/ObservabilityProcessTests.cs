@@ -10,8 +10,6 @@ public sealed class ObservabilityProcessTests
 {
     private static readonly TimeSpan Start = TimeSpan.FromSeconds(60);
 
-    private static string Folder() => Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", "process-" + Guid.NewGuid().ToString("N"));
-
     [Test]
     public async Task A_traceparent_continues_its_trace_and_the_requests_json_log_lines_carry_its_id()
     {
@@ -22,7 +20,7 @@ public sealed class ObservabilityProcessTests
                 ["ConnectionStrings__Invites"] = "Data Source=invites.db",
                 ["Logging__Console__FormatterName"] = "json",
             },
-            Folder(),
+            ServerProcess.NewFolder(),
             Start);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/invitation?version=2022-11-14");
@@ -49,7 +47,7 @@ public sealed class ObservabilityProcessTests
     public async Task In_the_shipped_format_a_request_is_one_plain_line_with_its_trace_id()
     {
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["ConnectionStrings__Invites"] = "Data Source=invites.db" }, Folder(), Start);
+        using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["ConnectionStrings__Invites"] = "Data Source=invites.db" }, ServerProcess.NewFolder(), Start);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/invitation?version=2022-11-14&secret=do-not-log");
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
@@ -73,7 +71,7 @@ public sealed class ObservabilityProcessTests
         free.Stop();
         using var server = await ServerProcess.StartAsync(
             new Dictionary<string, string> { ["ConnectionStrings__Invites"] = "Data Source=invites.db", ["Metrics__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            Folder(),
+            ServerProcess.NewFolder(),
             Start);
         var output = await server.OutputAsync();
         var api = System.Text.RegularExpressions.Regex.Matches(output, @"Now listening on: (http://[0-9A-Za-z.:\[\]*+-]+)")

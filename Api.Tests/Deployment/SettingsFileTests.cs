@@ -11,8 +11,6 @@ public sealed class SettingsFileTests
 {
     private static readonly TimeSpan Start = TimeSpan.FromSeconds(60);
 
-    private static string Folder() => Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", "process-" + Guid.NewGuid().ToString("N"));
-
     private static string Settings(string level) =>
         $$"""
         {
@@ -26,7 +24,7 @@ public sealed class SettingsFileTests
     [Test]
     public async Task The_server_keeps_no_inotify_watch_on_its_working_directory()
     {
-        using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(), Folder(), Start);
+        using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(), ServerProcess.NewFolder(), Start);
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         using var response = await client.GetAsync(new Uri("/healthz/ready", UriKind.Relative));
         Assert.That((int)response.StatusCode, Is.EqualTo(200), "the server runs on its default database, data/invites.db in that folder");
@@ -41,7 +39,7 @@ public sealed class SettingsFileTests
     [Test]
     public async Task A_changed_settings_file_applies_without_a_restart()
     {
-        var folder = Folder();
+        var folder = ServerProcess.NewFolder();
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), Settings("Information"));
         using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(), folder, Start);

@@ -17,7 +17,7 @@ public sealed partial class ServerProcess : IDisposable
     private ServerProcess(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, string? directory = null)
     {
         _ownsDirectory = directory is null;
-        _directory = directory ?? Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", "process-" + Guid.NewGuid().ToString("N"));
+        _directory = directory ?? NewFolder();
         Directory.CreateDirectory(_directory);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +51,9 @@ public sealed partial class ServerProcess : IDisposable
     public string StdoutPath => Path.Combine(_directory, $"stdout-{_run}.log");
 
     public string StderrPath => Path.Combine(_directory, $"stderr-{_run}.log");
+
+    /// <summary>A new folder path for a server process to run in (its working directory), under the tests' temporary folder.</summary>
+    public static string NewFolder() => Path.Combine(Path.GetTempPath(), "jsonapi-invites-tests", "process-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>The server's own process (the shell that started it replaced itself with it).</summary>
     public int ProcessId => _process.Id;

@@ -17,7 +17,6 @@ namespace JsonApiInvites.Api.Invitations;
 [Route("orgs/{" + RequirePermissionsAttribute.OrganizationRouteKey + "}/invites")]
 public sealed class InvitationsController(InvitationService service, IInvitationRepository invitations, IOrganizationRepository organizations, TimeProvider clock) : OrganizationControllerBase
 {
-    private const string OrgId = RequirePermissionsAttribute.OrganizationRouteKey;
     private const string InviteId = "invite_id";
     private const string Item = "{" + InviteId + "}";
     private static readonly IReadOnlySet<string> IncludePaths = new HashSet<string> { InvitationResources.RoleRelationship };

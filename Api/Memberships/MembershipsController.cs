@@ -24,7 +24,6 @@ public sealed class MembershipsController(
     IOrganizationRepository organizations,
     TimeProvider clock) : OrganizationControllerBase
 {
-    private const string OrgId = RequirePermissionsAttribute.OrganizationRouteKey;
     private const string MembershipId = "membership_id";
     private const string Item = "{" + MembershipId + "}";
     private static readonly IReadOnlySet<string> IncludePaths = new HashSet<string> { MembershipResources.RoleRelationship };
