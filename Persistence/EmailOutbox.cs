@@ -61,7 +61,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     /// <summary>The parameters of the inserts above: a new row for <paramref name="invitationId"/>, due at <paramref name="now"/>.</summary>
     internal static (string Name, object? Value)[] InsertParameters(Database db, Guid invitationId, EmailKind kind, DateTimeOffset now) =>
     [
-        ("@OutboxId", db.Param(Guid.NewGuid())),
+        ("@OutboxId", db.Param(Guid.CreateVersion7(now))),
         ("@InvitationId", db.Param(invitationId)),
         ("@Kind", KindName(kind)),
         ("@QueuedAt", db.Param(now)),

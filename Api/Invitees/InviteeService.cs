@@ -33,7 +33,8 @@ public sealed class InviteeService(IInvitationRepository invitations, IOrganizat
     public async Task<Membership> AcceptAsync(Invitation invitation, string tokenHash, CancellationToken cancellationToken)
     {
         await EnsureAcceptableAsync(invitation, cancellationToken);
-        if (await invitations.AcceptAsync(invitation, tokenHash, Guid.NewGuid(), clock.GetUtcNow(), cancellationToken) is { } membership)
+        var acceptedAt = clock.GetUtcNow();
+        if (await invitations.AcceptAsync(invitation, tokenHash, Guid.CreateVersion7(acceptedAt), acceptedAt, cancellationToken) is { } membership)
         {
             Observability.Telemetry.InvitationsAccepted.Add(1);
             return membership;
