@@ -60,6 +60,33 @@ public sealed class SqliteStatementTests : SqliteAppTests
     }
 
     [Test]
+    public async Task Rows_are_copied_whole_whatever_their_size_and_mistyped_reads_are_refused()
+    {
+        // Each row is copied out of SQLite when read: text and blobs far beyond the copy's first buffer, a row after
+        // a long one, and no value that a later row's copy overwrites while it is current.
+        using var lease = Sqlite.Connections.Rent();
+        const string sql = "SELECT n, s, X'', zeroblob(@Blob), z FROM scratch WHERE n >= @N ORDER BY n";
+        await using (var writer = Sqlite.Connections.Open())
+        {
+            await writer.ExecuteAsync("UPDATE scratch SET s = @S WHERE n = 2", new { S = string.Concat(Enumerable.Repeat("zoë🎉", 5_000)) });
+        }
+
+        await using var reader = await lease.ExecuteReaderAsync(lease.Command(sql).With("@N", 1L).With("@Blob", 70_000L), CancellationToken.None);
+        var texts = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            texts.Add(reader.GetString(1));
+            Assert.That(reader.GetValue(2), Is.EqualTo(Array.Empty<byte>()));
+            Assert.That(((byte[])reader.GetValue(3)).Length, Is.EqualTo(70_000));
+            Assert.That(reader.GetString(0), Is.EqualTo(reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(() => reader.GetInt64(4), Throws.InstanceOf<InvalidCastException>().With.Message.Contains("NULL"), "a NULL is not read as 0");
+            Assert.That(() => reader.GetInt64(1), Throws.InstanceOf<InvalidCastException>(), "nor text as a number");
+        }
+
+        Assert.That(texts, Is.EqualTo(new[] { "zoë-1-🎉", string.Concat(Enumerable.Repeat("zoë🎉", 5_000)), "zoë-3-🎉" }));
+    }
+
+    [Test]
     public async Task Text_parameters_are_bound_as_given()
     {
         using var lease = Sqlite.Connections.Rent();
