@@ -103,9 +103,9 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
                             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
                               AND (locked_until IS NULL OR locked_until <= @Now)
                             ORDER BY next_attempt_at, id
-                            LIMIT @Limit{db.SkipLockedSql})
+                            LIMIT {Sql.Limit(limit)}{db.SkipLockedSql})
                         """,
-                        [("@Now", db.Param(now)), ("@Until", db.Param(now + lease)), ("@Limit", limit), ("@ClaimId", db.Param(claimId))]),
+                        [("@Now", db.Param(now)), ("@Until", db.Param(now + lease)), ("@ClaimId", db.Param(claimId))]),
                 ],
                 SerializeBy: null),
             cancellationToken);

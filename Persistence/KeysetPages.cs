@@ -22,7 +22,6 @@ internal static class KeysetPages
         Func<DbDataReader, T> read,
         CancellationToken cancellationToken)
     {
-        parameters.Add(("@Take", page.Limit + 1));
         var backward = page.EndingBefore is not null;
         var cursor = page.EndingBefore ?? page.StartingAfter;
         if (cursor is { } c)
@@ -36,7 +35,7 @@ internal static class KeysetPages
 
         await using var session = await db.ReadAsync(cancellationToken);
         var items = new List<T>(page.Limit + 1);
-        var command = Bind(session.Command($"{select} WHERE {where}{seek} ORDER BY {order} LIMIT @Take"), parameters);
+        var command = Bind(session.Command($"{select} WHERE {where}{seek} ORDER BY {order} LIMIT {Sql.Limit(page.Limit + 1)}"), parameters);
         await using (var reader = await session.ExecuteReaderAsync(command, cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

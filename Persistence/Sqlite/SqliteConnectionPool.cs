@@ -201,6 +201,10 @@ public sealed class PooledConnection : Session, IDisposable
         return true;
     }
 
+    /// <summary>The compiled statements' runs and recompilations on this connection, summed (see <see cref="SqliteStatement.Counts"/>).</summary>
+    internal (int Runs, int Recompiles) StatementCounts =>
+        _statements.Values.Aggregate((Runs: 0, Recompiles: 0), (sum, s) => s is null ? sum : (sum.Runs + s.Counts.Runs, sum.Recompiles + s.Counts.Recompiles));
+
     private SqliteStatement? Statement(string sql)
     {
         if (!SqliteStatement.Available)

@@ -37,6 +37,8 @@ internal sealed unsafe class SqliteStatement : IDisposable
     private const int Text = 3;
     private const int Blob = 4;
     private const int Null = 5;
+    private const int StatusReprepare = 5; // SQLITE_STMTSTATUS_REPREPARE
+    private const int StatusRun = 6; // SQLITE_STMTSTATUS_RUN
 
     private readonly sqlite3 _connection;
     private readonly sqlite3_stmt _handle;
@@ -127,6 +129,9 @@ internal sealed unsafe class SqliteStatement : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>How often SQLite has run this statement, and how often it had to compile it again first (its plan gone stale).</summary>
+    public (int Runs, int Recompiles) Counts => (raw.sqlite3_stmt_status(_handle, StatusRun, 0), raw.sqlite3_stmt_status(_handle, StatusReprepare, 0));
 
     /// <summary>Binds one parameter the statement names (one it does not name is skipped); false, with the statement reset, for a type this does not bind.</summary>
     private bool Bind(string name, object? value, Span<bool> bound)
