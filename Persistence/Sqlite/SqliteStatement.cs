@@ -249,6 +249,7 @@ internal sealed unsafe class SqliteStatement : IDisposable
         private readonly SqliteStatement _owner;
         private readonly nint _statement;
         private readonly int _columns;
+        private nint _stride;
         private bool _onRow;
         private bool _done;
         private bool _closed;
@@ -326,6 +327,23 @@ internal sealed unsafe class SqliteStatement : IDisposable
             return false;
         }
 
+        /// <summary>
+        /// How far apart the row's value objects lie, when SQLite keeps them as one array (as it does: a row is a run of
+        /// registers): then each column's is found from the first's, without a call into SQLite (and a mutex re-entry)
+        /// per column. Checked on the row itself — the last column's must lie where the stride puts it — and -1, a call
+        /// per column, where it does not.
+        /// </summary>
+        private nint RowStride(nint first)
+        {
+            if (_columns < 2)
+            {
+                return -1;
+            }
+
+            var stride = Native.ColumnValue(_statement, 1) - first;
+            return stride > 0 && Native.ColumnValue(_statement, _columns - 1) == first + ((_columns - 1) * stride) ? stride : -1;
+        }
+
         /// <summary>Copies the current row out of SQLite; called with the connection's mutex held.</summary>
         private void CopyRow()
         {
@@ -333,11 +351,17 @@ internal sealed unsafe class SqliteStatement : IDisposable
             var values = _owner._values;
             var lengths = _owner._lengths;
             var used = 0;
+            var first = _columns > 0 ? Native.ColumnValue(_statement, 0) : 0;
+            if (_stride == 0)
+            {
+                _stride = RowStride(first);
+            }
+
             for (var i = 0; i < _columns; i++)
             {
                 // The column's value object, then reads of it that (unlike sqlite3_column_*) do not each take the
                 // connection's mutex: the value stays valid as this thread holds it.
-                var value = Native.ColumnValue(_statement, i);
+                var value = i == 0 ? first : _stride > 0 ? first + (i * _stride) : Native.ColumnValue(_statement, i);
                 var type = Native.ValueType(value);
                 types[i] = (byte)type;
                 switch (type)
