@@ -87,6 +87,42 @@ public sealed class SqliteStatementTests : SqliteAppTests
     }
 
     [Test]
+    public async Task A_compound_select_and_a_table_changed_under_a_compiled_statement_read_right()
+    {
+        using var lease = Sqlite.Connections.Rent();
+        const string union = "SELECT n, s, f FROM scratch WHERE n = 1 UNION ALL SELECT 10 + n, upper(s), f * 2 FROM scratch WHERE n = 2";
+        await using (var reader = await lease.ExecuteReaderAsync(lease.Command(union), CancellationToken.None))
+        {
+            var rows = new List<(long, string, double)>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetDouble(2)));
+            }
+
+            Assert.That(rows, Is.EqualTo(new[] { (1L, "zoë-1-🎉", 1.5), (12L, "ZOë-2-🎉", 5.0) }), "each part of the compound read from its own registers");
+        }
+
+        const string all = "SELECT * FROM scratch WHERE n = @N";
+        await using (var before = await lease.ExecuteReaderAsync(lease.Command(all).With("@N", 1L), CancellationToken.None))
+        {
+            Assert.That(await before.ReadAsync(), Is.True);
+            Assert.That(before.FieldCount, Is.EqualTo(5));
+        }
+
+        await using (var writer = Sqlite.Connections.Open())
+        {
+            await writer.ExecuteAsync("ALTER TABLE scratch ADD COLUMN extra TEXT NOT NULL DEFAULT 'added'");
+        }
+
+        // SQLite compiles the cached statement again on its next step; the row read then has the new column.
+        await using var after = await lease.ExecuteReaderAsync(lease.Command(all).With("@N", 1L), CancellationToken.None);
+        Assert.That(await after.ReadAsync(), Is.True);
+        Assert.That(after.FieldCount, Is.EqualTo(6));
+        Assert.That(after.GetString(5), Is.EqualTo("added"));
+        Assert.That(after.GetString(1), Is.EqualTo("zoë-1-🎉"));
+    }
+
+    [Test]
     public async Task Text_parameters_are_bound_as_given()
     {
         using var lease = Sqlite.Connections.Rent();

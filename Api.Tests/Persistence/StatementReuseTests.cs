@@ -74,4 +74,27 @@ public sealed class StatementReuseTests : SqliteAppTests
             leases.ForEach(l => l.Dispose());
         }
     }
+
+    [Test]
+    public async Task A_full_statement_cache_drops_the_least_recently_used_and_keeps_the_hot_one()
+    {
+        await App.MigrateAsync();
+        using var lease = Sqlite.Connections.Rent();
+        const string hot = "SELECT COUNT(*) FROM organizations";
+        async Task Run(string sql)
+        {
+            await using var reader = await lease.ExecuteReaderAsync(lease.Command(sql), CancellationToken.None);
+            Assert.That(await reader.ReadAsync(), Is.True);
+        }
+
+        // Far more texts than the cache holds, the hot one run between each: it stays compiled throughout, so its
+        // runs add up (a cache emptied when full would have started it again from zero).
+        for (var i = 0; i < 300; i++)
+        {
+            await Run(hot);
+            await Run($"SELECT {i} FROM organizations UNION ALL SELECT {i}");
+        }
+
+        Assert.That(lease.StatementCounts.Runs, Is.GreaterThanOrEqualTo(300 + 127), "the hot statement's 300 runs and the last 127 others");
+    }
 }

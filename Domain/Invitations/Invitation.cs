@@ -38,7 +38,9 @@ public sealed record Invitation(
 
     /// <remarks>
     /// Its id is a version 7 UUID (time-ordered): new rows land at the end of every index keyed by it instead of at a
-    /// random page of each, and it tells nothing the invitation's own <c>created_at</c> does not.
+    /// random page of each. It carries the millisecond it was made, which the invitation's own <c>created_at</c>
+    /// shows anyway (give or take the few milliseconds a create's list position may move that); its other 74 bits
+    /// are random, so ids stay unguessable.
     /// </remarks>
     public static Invitation CreatePending(Guid organizationId, string email, Guid roleId, DateTimeOffset now, TimeSpan lifetime) =>
         new(Guid.CreateVersion7(now), organizationId, email, roleId, InvitationState.Pending, now, now + lifetime, null);

@@ -123,7 +123,12 @@ public sealed class PooledConnection : Session, IDisposable
     private const int MaxCommands = 64;
     private readonly SqliteConnectionPool _owner;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SqliteStatement?> _statements = new(StringComparer.Ordinal);
+    private const int MaxStatements = 128;
+
+    // Compiled statements by SQL text, most recently used first: a full cache drops the least recently used one (a
+    // page size is part of a list's SQL, so clients mixing sizes and filters make many texts; the hot ones stay).
+    private readonly Dictionary<string, LinkedListNode<(string Sql, SqliteStatement? Statement)>> _statements = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Sql, SqliteStatement? Statement)> _recent = new();
 
     internal PooledConnection(SqliteConnectionPool owner, SqliteConnection connection)
     {
@@ -203,7 +208,7 @@ public sealed class PooledConnection : Session, IDisposable
 
     /// <summary>The compiled statements' runs and recompilations on this connection, summed (see <see cref="SqliteStatement.Counts"/>).</summary>
     internal (int Runs, int Recompiles) StatementCounts =>
-        _statements.Values.Aggregate((Runs: 0, Recompiles: 0), (sum, s) => s is null ? sum : (sum.Runs + s.Counts.Runs, sum.Recompiles + s.Counts.Recompiles));
+        _recent.Aggregate((Runs: 0, Recompiles: 0), (sum, s) => s.Statement is null ? sum : (sum.Runs + s.Statement.Counts.Runs, sum.Recompiles + s.Statement.Counts.Recompiles));
 
     private SqliteStatement? Statement(string sql)
     {
@@ -212,17 +217,26 @@ public sealed class PooledConnection : Session, IDisposable
             return null;
         }
 
-        if (!_statements.TryGetValue(sql, out var statement))
+        if (_statements.TryGetValue(sql, out var node))
         {
-            if (_statements.Count >= MaxCommands)
+            if (node != _recent.First)
             {
-                DisposeStatements();
+                _recent.Remove(node);
+                _recent.AddFirst(node);
             }
 
-            statement = SqliteStatement.Prepare(Connection, sql);
-            _statements[sql] = statement;
+            return node.Value.Statement;
         }
 
+        if (_statements.Count >= MaxStatements && _recent.Last is { } oldest && oldest.Value.Statement is not { IsRunning: true })
+        {
+            _recent.RemoveLast();
+            _statements.Remove(oldest.Value.Sql);
+            oldest.Value.Statement?.Dispose();
+        }
+
+        var statement = SqliteStatement.Prepare(Connection, sql);
+        _statements[sql] = _recent.AddFirst((sql, statement));
         return statement;
     }
 
@@ -243,12 +257,13 @@ public sealed class PooledConnection : Session, IDisposable
 
     private void DisposeStatements()
     {
-        foreach (var statement in _statements.Values)
+        foreach (var (_, statement) in _recent)
         {
             statement?.Dispose();
         }
 
         _statements.Clear();
+        _recent.Clear();
     }
 
     private void DisposeCommands()

@@ -130,6 +130,9 @@ internal sealed unsafe class SqliteStatement : IDisposable
 
     public void Dispose() => _handle.Dispose();
 
+    /// <summary>Whether a reader of it is open (it is reset when that reader is disposed).</summary>
+    public bool IsRunning => _running;
+
     /// <summary>How often SQLite has run this statement, and how often it had to compile it again first (its plan gone stale).</summary>
     public (int Runs, int Recompiles) Counts => (raw.sqlite3_stmt_status(_handle, StatusRun, 0), raw.sqlite3_stmt_status(_handle, StatusReprepare, 0));
 
@@ -248,7 +251,7 @@ internal sealed unsafe class SqliteStatement : IDisposable
     {
         private readonly SqliteStatement _owner;
         private readonly nint _statement;
-        private readonly int _columns;
+        private int _columns;
         private nint _stride;
         private bool _onRow;
         private bool _done;
@@ -258,12 +261,17 @@ internal sealed unsafe class SqliteStatement : IDisposable
         {
             _owner = owner;
             _statement = owner._statement;
-            _columns = Native.ColumnCount(_statement);
-            if (owner._types.Length < _columns)
+            Columns(Native.ColumnCount(_statement));
+        }
+
+        private void Columns(int count)
+        {
+            _columns = count;
+            if (_owner._types.Length < count)
             {
-                owner._types = new byte[_columns];
-                owner._values = new long[_columns];
-                owner._lengths = new int[_columns];
+                _owner._types = new byte[count];
+                _owner._values = new long[count];
+                _owner._lengths = new int[count];
             }
         }
 
@@ -291,12 +299,19 @@ internal sealed unsafe class SqliteStatement : IDisposable
 
             int rc;
             SqliteException? error = null;
+            _onRow = false;
             Native.MutexEnter(_owner._mutex);
             try
             {
                 rc = Native.Step(_statement);
                 if (rc == Row)
                 {
+                    if (_stride == 0)
+                    {
+                        // The first row: SQLite may have compiled the statement again (a changed table) meanwhile.
+                        Columns(Native.ColumnCount(_statement));
+                    }
+
                     CopyRow();
                 }
                 else if (rc != Done)
@@ -373,9 +388,17 @@ internal sealed unsafe class SqliteStatement : IDisposable
                         values[i] = BitConverter.DoubleToInt64Bits(Native.ValueDouble(value));
                         break;
                     case Text or Blob:
-                        // The pointer first, then the length (SQLite's documented order).
-                        var bytes = type == Text ? Native.ValueText(value) : Native.ValueBlob(value);
+                        // The pointer first, then the length (SQLite's documented order). Text is read as a blob: the
+                        // same UTF-8 bytes (SQLite's TEXT → BLOB conversion changes nothing), without the terminator
+                        // sqlite3_value_text may allocate. A blob may be a zeroblob that SQLite expands (allocates and
+                        // fills) here, so it goes through a call with the GC transition.
+                        var bytes = type == Text ? Native.ValueTextBytes(value) : Native.ValueBlob(value);
                         var length = Native.ValueBytes(value);
+                        if (bytes is null && length > 0)
+                        {
+                            throw new SqliteException("SQLite ran out of memory reading a value.", 7);
+                        }
+
                         if (used + length > _owner._bytes.Length)
                         {
                             Array.Resize(ref _owner._bytes, Math.Max(_owner._bytes.Length * 2, used + length));
@@ -580,8 +603,8 @@ internal sealed unsafe class SqliteStatement : IDisposable
         private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> s_valueType;
         private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, long> s_valueInt64;
         private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, double> s_valueDouble;
-        private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*> s_valueText;
-        private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*> s_valueBlob;
+        private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*> s_valueTextBytes;
+        private static readonly delegate* unmanaged[Cdecl]<nint, byte*> s_valueBlob;
         private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> s_valueBytes;
 
 #pragma warning disable CA1810 // The pointers are resolved together, or not at all.
@@ -608,8 +631,8 @@ internal sealed unsafe class SqliteStatement : IDisposable
                 s_valueType = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Get("sqlite3_value_type");
                 s_valueInt64 = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, long>)Get("sqlite3_value_int64");
                 s_valueDouble = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, double>)Get("sqlite3_value_double");
-                s_valueText = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*>)Get("sqlite3_value_text");
-                s_valueBlob = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*>)Get("sqlite3_value_blob");
+                s_valueTextBytes = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*>)Get("sqlite3_value_blob");
+                s_valueBlob = (delegate* unmanaged[Cdecl]<nint, byte*>)Get("sqlite3_value_blob");
                 s_valueBytes = (delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int>)Get("sqlite3_value_bytes");
                 Loaded = true;
             }
@@ -650,7 +673,8 @@ internal sealed unsafe class SqliteStatement : IDisposable
 
         public static double ValueDouble(nint value) => s_valueDouble(value);
 
-        public static byte* ValueText(nint value) => s_valueText(value);
+        /// <summary>A TEXT value's bytes (sqlite3_value_blob: no terminator added, so nothing allocated).</summary>
+        public static byte* ValueTextBytes(nint value) => s_valueTextBytes(value);
 
         public static byte* ValueBlob(nint value) => s_valueBlob(value);
 
