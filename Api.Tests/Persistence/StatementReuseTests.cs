@@ -62,7 +62,8 @@ public sealed class StatementReuseTests : SqliteAppTests
             {
                 var lease = Sqlite.Connections.Rent();
                 leases.Add(lease);
-                total = (total.Runs + lease.StatementCounts.Runs, total.Recompiles + lease.StatementCounts.Recompiles);
+                var counts = lease.StatementCounts;
+                total = (total.Runs + counts.Runs, total.Recompiles + counts.Recompiles);
             }
 
             Assert.That(pages, Is.EqualTo(2 * ((3 + 2) + (2 + 1))), "three pages of 10 and back, two of 20 and back, twice");

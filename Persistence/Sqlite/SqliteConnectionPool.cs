@@ -121,9 +121,9 @@ public sealed class SqliteConnectionPool : IDisposable
 public sealed class PooledConnection : Session, IDisposable
 {
     private const int MaxCommands = 64;
+    private const int MaxStatements = 128;
     private readonly SqliteConnectionPool _owner;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private const int MaxStatements = 128;
 
     // Compiled statements by SQL text, most recently used first: a full cache drops the least recently used one (a
     // page size is part of a list's SQL, so clients mixing sizes and filters make many texts; the hot ones stay).
@@ -207,8 +207,23 @@ public sealed class PooledConnection : Session, IDisposable
     }
 
     /// <summary>The compiled statements' runs and recompilations on this connection, summed (see <see cref="SqliteStatement.Counts"/>).</summary>
-    internal (int Runs, int Recompiles) StatementCounts =>
-        _recent.Aggregate((Runs: 0, Recompiles: 0), (sum, s) => s.Statement is null ? sum : (sum.Runs + s.Statement.Counts.Runs, sum.Recompiles + s.Statement.Counts.Recompiles));
+    internal (int Runs, int Recompiles) StatementCounts
+    {
+        get
+        {
+            var (runs, recompiles) = (0, 0);
+            foreach (var (_, statement) in _recent)
+            {
+                if (statement is not null)
+                {
+                    var counts = statement.Counts;
+                    (runs, recompiles) = (runs + counts.Runs, recompiles + counts.Recompiles);
+                }
+            }
+
+            return (runs, recompiles);
+        }
+    }
 
     private SqliteStatement? Statement(string sql)
     {

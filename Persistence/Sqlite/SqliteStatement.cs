@@ -15,8 +15,9 @@ namespace JsonApiInvites.Persistence.Sqlite;
 /// A page of 100 invitations is about 1,000 column reads. Through <see cref="SqliteDataReader"/> each one is three or
 /// four calls into SQLite (the row's column count, the column's type, its value), each through a
 /// <see cref="SafeHandle"/> that is reference-counted around the call: a fifth of the list's CPU time in the profile.
-/// Here the calls go through function pointers into the very library SQLitePCLRaw loaded, on the raw statement pointer. The statement's <see cref="SafeHandle"/> is still what
-/// owns it: it stays referenced while the statement is cached and is disposed (finalized) with the connection.
+/// Here the calls go through function pointers into the very library SQLitePCLRaw loaded, on the raw statement
+/// pointer. The statement's <see cref="SafeHandle"/> is still what owns it: it stays referenced while the statement is
+/// cached and is disposed (finalized) with the connection.
 /// <para>
 /// SQLite runs serialized: every call takes the connection's (recursive) mutex, two atomic operations each, which
 /// the list's profile put at 9 %. <see cref="Rows.Read"/> therefore takes that mutex once, steps, and copies the whole
