@@ -89,4 +89,29 @@ public sealed class FetchingInvitationTests(DatabaseKind database) : SharedAppTe
         Assert.That(missing.Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(missing.Body, Is.Empty);
     }
+
+    [Test]
+    public async Task Documents_are_sent_with_their_length()
+    {
+        // A page several times the size of the buffer a document starts in (4 KiB), so that it grows while written.
+        var org = await App.CreateOrganizationAsync("Lengths");
+        for (var i = 0; i < 20; i++)
+        {
+            await Client.CreateInvitationAsync(org, $"length{i}@example.com");
+        }
+
+        var one = await Client.GetAsync(Org.Invite(_invitation), Org.Token);
+        var page = await Client.GetAsync(org.Invites(query: "&limit=20&include=role"), org.Token);
+        var head = await Client.SendAsync(HttpMethod.Head, org.Invites(query: "&limit=20&include=role"), org.Token);
+
+        Assert.That(page.Json["data"]!.AsArray(), Has.Count.EqualTo(20));
+        Assert.That(System.Text.Encoding.UTF8.GetByteCount(page.Body), Is.GreaterThan(4 * 4096));
+        foreach (var response in new[] { one, page })
+        {
+            Assert.That(response.ContentHeaders?.ContentLength, Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(response.Body)));
+        }
+
+        Assert.That(head.Body, Is.Empty);
+        Assert.That(head.ContentHeaders?.ContentLength, Is.EqualTo(page.ContentHeaders!.ContentLength));
+    }
 }

@@ -41,9 +41,12 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     private void Write(Utf8JsonWriter writer, Invitation invitation)
     {
         // The resource's path (as SelfPath, in UTF-8), which every link of the resource starts with; it ends with the id.
-        Span<byte> buffer = stackalloc byte[PathLength];
-        System.Text.Unicode.Utf8.TryWrite(buffer, $"/orgs/{invitation.OrganizationId:D}/invites/{invitation.Id:D}", out var length);
-        ReadOnlySpan<byte> path = buffer[..length];
+        // Pieced together by hand: an interpolated Utf8.TryWrite boxed both ids on every resource.
+        Span<byte> path = stackalloc byte[PathLength];
+        "/orgs/"u8.CopyTo(path);
+        invitation.OrganizationId.TryFormat(path[6..], out _, "D");
+        "/invites/"u8.CopyTo(path[(6 + GuidLength)..]);
+        invitation.Id.TryFormat(path[^GuidLength..], out _, "D");
 
         writer.WriteStartObject();
         writer.WriteString(DocumentWriter.TypeName, TypeValue);
