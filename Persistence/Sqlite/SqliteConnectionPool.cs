@@ -117,18 +117,16 @@ public sealed class SqliteConnectionPool : IDisposable
     }
 }
 
-/// <summary>A rented open connection with its cache of compiled commands, one per SQL text (see <see cref="SqliteConnectionPool.Rent"/>).</summary>
+/// <summary>A rented open connection with its cache of commands and compiled statements, one per SQL text (see <see cref="SqliteConnectionPool.Rent"/>).</summary>
 public sealed class PooledConnection : Session, IDisposable
 {
-    private const int MaxCommands = 64;
-    private const int MaxStatements = 128;
+    private const int MaxCached = 128;
     private readonly SqliteConnectionPool _owner;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-    // Compiled statements by SQL text, most recently used first: a full cache drops the least recently used one (a
-    // page size is part of a list's SQL, so clients mixing sizes and filters make many texts; the hot ones stay).
-    private readonly Dictionary<string, LinkedListNode<(string Sql, SqliteStatement? Statement)>> _statements = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Sql, SqliteStatement? Statement)> _recent = new();
+    // A command and its compiled statement by SQL text, most recently used first: a full cache drops the least recently
+    // used one (a page size is part of a list's SQL, so clients mixing sizes and filters make many texts; the hot ones stay).
+    private readonly Dictionary<string, LinkedListNode<Cached>> _cached = new(StringComparer.Ordinal);
+    private readonly LinkedList<Cached> _recent = new();
 
     internal PooledConnection(SqliteConnectionPool owner, SqliteConnection connection)
     {
@@ -138,19 +136,15 @@ public sealed class PooledConnection : Session, IDisposable
 
     public override SqliteConnection Connection { get; }
 
-    /// <summary>The command for <paramref name="sql"/>, compiled on its first use on this connection, with no parameters yet.</summary>
+    /// <summary>The command for <paramref name="sql"/>, made on its first use on this connection, with no parameters yet.</summary>
     public override SqliteCommand Command(string sql)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        var cached = Cache(sql);
+        if (cached.Command is not { } command)
         {
-            if (_commands.Count >= MaxCommands)
-            {
-                DisposeCommands();
-            }
-
             command = Connection.CreateCommand();
             command.CommandText = sql;
-            _commands[sql] = command;
+            cached.Command = command;
         }
 
         command.Parameters.Clear();
@@ -212,9 +206,9 @@ public sealed class PooledConnection : Session, IDisposable
         get
         {
             var (runs, recompiles) = (0, 0);
-            foreach (var (_, statement) in _recent)
+            foreach (var cached in _recent)
             {
-                if (statement is not null)
+                if (cached.Statement is { } statement)
                 {
                     var counts = statement.Counts;
                     (runs, recompiles) = (runs + counts.Runs, recompiles + counts.Recompiles);
@@ -225,6 +219,7 @@ public sealed class PooledConnection : Session, IDisposable
         }
     }
 
+    /// <summary>The statement compiled from <paramref name="sql"/> on this connection; null where it cannot run so.</summary>
     private SqliteStatement? Statement(string sql)
     {
         if (!SqliteStatement.Available)
@@ -232,7 +227,19 @@ public sealed class PooledConnection : Session, IDisposable
             return null;
         }
 
-        if (_statements.TryGetValue(sql, out var node))
+        var cached = Cache(sql);
+        if (!cached.Compiled)
+        {
+            cached.Statement = SqliteStatement.Prepare(Connection, sql);
+            cached.Compiled = true;
+        }
+
+        return cached.Statement;
+    }
+
+    private Cached Cache(string sql)
+    {
+        if (_cached.TryGetValue(sql, out var node))
         {
             if (node != _recent.First)
             {
@@ -240,19 +247,20 @@ public sealed class PooledConnection : Session, IDisposable
                 _recent.AddFirst(node);
             }
 
-            return node.Value.Statement;
+            return node.Value;
         }
 
-        if (_statements.Count >= MaxStatements && _recent.Last is { } oldest && oldest.Value.Statement is not { IsRunning: true })
+        // A statement still being read stays (the cache runs over by one until it is done).
+        if (_cached.Count >= MaxCached && _recent.Last is { } oldest && oldest.Value.Statement is not { IsRunning: true })
         {
             _recent.RemoveLast();
-            _statements.Remove(oldest.Value.Sql);
-            oldest.Value.Statement?.Dispose();
+            _cached.Remove(oldest.Value.Sql);
+            oldest.Value.Dispose();
         }
 
-        var statement = SqliteStatement.Prepare(Connection, sql);
-        _statements[sql] = _recent.AddFirst((sql, statement));
-        return statement;
+        var cached = new Cached(sql);
+        _cached[sql] = _recent.AddFirst(cached);
+        return cached;
     }
 
     public void Dispose() => _owner.Return(this);
@@ -265,29 +273,32 @@ public sealed class PooledConnection : Session, IDisposable
 
     internal void Close()
     {
-        DisposeStatements();
-        DisposeCommands();
+        foreach (var cached in _recent)
+        {
+            cached.Dispose();
+        }
+
+        _cached.Clear();
+        _recent.Clear();
         Connection.Dispose();
     }
 
-    private void DisposeStatements()
+    /// <summary>What one SQL text has on this connection: a command, made when asked for, and a statement, compiled when first run.</summary>
+    private sealed class Cached(string sql) : IDisposable
     {
-        foreach (var (_, statement) in _recent)
+        public string Sql { get; } = sql;
+
+        public SqliteCommand? Command { get; set; }
+
+        public SqliteStatement? Statement { get; set; }
+
+        /// <summary>Whether compiling was tried: <see cref="Statement"/> stays null for SQL a statement cannot run.</summary>
+        public bool Compiled { get; set; }
+
+        public void Dispose()
         {
-            statement?.Dispose();
+            Statement?.Dispose();
+            Command?.Dispose();
         }
-
-        _statements.Clear();
-        _recent.Clear();
-    }
-
-    private void DisposeCommands()
-    {
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-
-        _commands.Clear();
     }
 }
