@@ -103,10 +103,12 @@ public sealed class FetchingInvitationTests(DatabaseKind database) : SharedAppTe
         var one = await Client.GetAsync(Org.Invite(_invitation), Org.Token);
         var page = await Client.GetAsync(org.Invites(query: "&limit=20&include=role"), org.Token);
         var head = await Client.SendAsync(HttpMethod.Head, org.Invites(query: "&limit=20&include=role"), org.Token);
+        var missing = await Client.GetAsync(Org.Invite(Guid.NewGuid()), Org.Token);
 
         Assert.That(page.Json["data"]!.AsArray(), Has.Count.EqualTo(20));
         Assert.That(System.Text.Encoding.UTF8.GetByteCount(page.Body), Is.GreaterThan(4 * 4096));
-        foreach (var response in new[] { one, page })
+        Assert.That(missing.Status, Is.EqualTo(HttpStatusCode.NotFound));
+        foreach (var response in new[] { one, page, missing })
         {
             Assert.That(response.ContentHeaders?.ContentLength, Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(response.Body)));
         }

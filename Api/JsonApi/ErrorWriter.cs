@@ -27,7 +27,6 @@ public sealed class ErrorWriter(ILogger<ErrorWriter> logger)
         var response = context.Response;
         response.StatusCode = error.Status;
         response.ContentType = JsonApiMediaType.Value;
-        response.Headers.ContentLength = null;
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             response.Headers[name] = value;
@@ -37,6 +36,9 @@ public sealed class ErrorWriter(ILogger<ErrorWriter> logger)
         [
             new ErrorJson(id, error.Status.ToString(CultureInfo.InvariantCulture), error.Code, error.Title, error.Detail, error.Source),
         ]);
-        await JsonSerializer.SerializeAsync(response.Body, document, JsonApiSerializer.Options, CancellationToken.None);
+        // Sent with its length, as every document is (a few hundred bytes).
+        var body = JsonSerializer.SerializeToUtf8Bytes(document, JsonApiSerializer.Options);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, CancellationToken.None);
     }
 }
