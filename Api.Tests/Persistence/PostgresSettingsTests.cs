@@ -1,0 +1,43 @@
+using JsonApiInvites.Persistence.Postgres;
+
+namespace JsonApiInvites.Api.Tests.Persistence;
+
+/// <summary>
+/// The settings the server adds to a PostgreSQL connection string when it does not give them (README, "PostgreSQL"),
+/// and that one which gives them keeps its own. Nothing here connects: the settings are read off the data source.
+/// </summary>
+public sealed class PostgresSettingsTests
+{
+    private const string Plain = "Host=127.0.0.1;Database=invites;Username=invites;Password=invites";
+
+    [Test]
+    public async Task Fill_in_what_the_connection_string_leaves_out()
+    {
+        await using var database = new PostgresDatabase(Plain);
+
+        Assert.That(database.Settings.Multiplexing, Is.True);
+        Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(250));
+        Assert.That(database.Settings.MaxAutoPrepare, Is.EqualTo(64));
+        Assert.That(database.Settings.NoResetOnClose, Is.True);
+    }
+
+    [TestCase("Write Coalescing Buffer Threshold Bytes=1000;Multiplexing=true;Max Auto Prepare=8;No Reset On Close=false")]
+    [TestCase("writecoalescingbufferthresholdbytes=1000;multiplexing=true;maxautoprepare=8;noresetonclose=false")]
+    public async Task Keep_what_the_connection_string_gives(string given)
+    {
+        await using var database = new PostgresDatabase($"{Plain};{given}");
+
+        Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(1000));
+        Assert.That(database.Settings.MaxAutoPrepare, Is.EqualTo(8));
+        Assert.That(database.Settings.NoResetOnClose, Is.False);
+    }
+
+    [Test]
+    public async Task Leave_write_coalescing_alone_without_multiplexing()
+    {
+        await using var database = new PostgresDatabase($"{Plain};Multiplexing=false");
+
+        Assert.That(database.Settings.Multiplexing, Is.False);
+        Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(new Npgsql.NpgsqlConnectionStringBuilder().WriteCoalescingBufferThresholdBytes));
+    }
+}
