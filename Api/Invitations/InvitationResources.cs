@@ -25,9 +25,9 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     private const int GuidLength = 36;
     private const int PathLength = 6 + GuidLength + 9 + GuidLength;
     private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
-    private static readonly ToOne Role = new(RoleRelationship, RoleResources.Type);
-    private static readonly ToOne Organization = new(OrganizationRelationship, OrganizationResources.Type);
-    private static readonly ToOne Membership = new(MembershipRelationship, Memberships.MembershipResources.Type);
+    private static readonly ToOneRelationship Role = new(RoleRelationship, RoleResources.Type);
+    private static readonly ToOneRelationship Organization = new(OrganizationRelationship, OrganizationResources.Type);
+    private static readonly ToOneRelationship Membership = new(MembershipRelationship, Memberships.MembershipResources.Type);
 
     private readonly InvitationAttribute[] _shownAttributes = [.. contract.Attributes.Where(a => fields.Shows(Type, a.Name))];
     private readonly bool _showsRole = fields.Shows(Type, RoleRelationship);
@@ -95,38 +95,5 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
         public string SelfLink => resources.Links.To(SelfPath(invitation.OrganizationId, invitation.Id));
 
         public void WriteTo(Utf8JsonWriter writer) => resources.Write(writer, invitation);
-    }
-
-    /// <summary>A to-one relationship of the invitation, its names and link tails encoded once.</summary>
-    private sealed class ToOne(string name, string type)
-    {
-        private readonly JsonEncodedText _name = JsonEncodedText.Encode(name);
-        private readonly JsonEncodedText _type = JsonEncodedText.Encode(type);
-        private readonly byte[] _selfTail = System.Text.Encoding.UTF8.GetBytes("/relationships/" + name);
-        private readonly byte[] _relatedTail = System.Text.Encoding.UTF8.GetBytes("/" + name);
-
-        /// <param name="id">The related resource's id; null writes the linkage of an empty to-one relationship.</param>
-        public void Write(Utf8JsonWriter writer, LinkBuilder links, ReadOnlySpan<byte> ownerPath, Guid? id)
-        {
-            writer.WriteStartObject(_name);
-            writer.WriteStartObject(DocumentWriter.LinksName);
-            links.Write(writer, DocumentWriter.SelfName, ownerPath, _selfTail);
-            links.Write(writer, DocumentWriter.RelatedName, ownerPath, _relatedTail);
-            writer.WriteEndObject();
-            if (id is null)
-            {
-                writer.WriteNull(DocumentWriter.DataName);
-                writer.WriteEndObject();
-                return;
-            }
-
-            writer.WriteStartObject(DocumentWriter.DataName);
-            writer.WriteString(DocumentWriter.TypeName, _type);
-            Span<byte> text = stackalloc byte[GuidLength];
-            id.Value.TryFormat(text, out _, "D");
-            writer.WriteString(DocumentWriter.IdName, text);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
     }
 }

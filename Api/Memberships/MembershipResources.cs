@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JsonApiInvites.Api.Invitations;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Organizations;
@@ -36,28 +37,84 @@ public static class MembershipResources
 
     public static ResourceIdentifier Identifier(Guid membershipId) => new(Type, membershipId.ToString("D"));
 
-    public static ResourceObject Build(Membership membership, LinkBuilder links, Fieldsets fields)
-    {
-        var self = SelfPath(membership.OrganizationId, membership.Id);
-        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
-        fields.AddIfShown(attributes, Type, "email", membership.Email);
-        fields.AddIfShown(attributes, Type, "created_at", Rfc3339.Format(membership.CreatedAt));
-        var relationships = new Dictionary<string, Relationship>(StringComparer.Ordinal);
-        fields.AddIfShown(relationships, Type, RoleRelationship, links.ToOne(self, RoleRelationship, RoleResources.Identifier(membership.RoleId)));
-        fields.AddIfShown(relationships, Type, OrganizationRelationship, links.ToOne(self, OrganizationRelationship, OrganizationResources.Identifier(membership.OrganizationId)));
-        fields.AddIfShown(relationships, Type, InvitationRelationship, new Relationship
-        {
-            Links = links.Relationship(self, InvitationRelationship),
-            Data = membership.InvitationId is { } invitation ? new ResourceIdentifier(InvitationResources.Type, invitation.ToString("D")) : null,
-        });
+    private const int GuidLength = 36;
+    private const int PathLength = 6 + GuidLength + 13 + GuidLength;
+    private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
+    private static readonly JsonEncodedText EmailName = JsonEncodedText.Encode("email");
+    private static readonly JsonEncodedText CreatedAtName = JsonEncodedText.Encode("created_at");
+    private static readonly ToOneRelationship Role = new(RoleRelationship, RoleResources.Type);
+    private static readonly ToOneRelationship Organization = new(OrganizationRelationship, OrganizationResources.Type);
+    private static readonly ToOneRelationship Invitation = new(InvitationRelationship, InvitationResources.Type);
 
-        return new ResourceObject
+    /// <summary>
+    /// The membership as a resource that writes itself straight to UTF-8, as invitations do: a page of 100 built
+    /// through member dictionaries and link strings allocated ≈ 390 KB a request.
+    /// </summary>
+    public static IResource Build(Membership membership, LinkBuilder links, Fieldsets fields) => new Resource(membership, links, fields);
+
+    private sealed class Resource(Membership membership, LinkBuilder links, Fieldsets fields) : IResource
+    {
+        public string SelfLink => links.To(SelfPath(membership.OrganizationId, membership.Id));
+
+        public void WriteTo(Utf8JsonWriter writer)
         {
-            Type = Type,
-            Id = membership.Id.ToString("D"),
-            Attributes = attributes.Count > 0 ? attributes : null,
-            Relationships = relationships.Count > 0 ? relationships : null,
-            Links = new Links { Self = links.To(self) },
-        };
+            // The resource's path (as SelfPath, in UTF-8), which every link of the resource starts with; it ends with the id.
+            Span<byte> path = stackalloc byte[PathLength];
+            "/orgs/"u8.CopyTo(path);
+            membership.OrganizationId.TryFormat(path[6..], out _, "D");
+            "/memberships/"u8.CopyTo(path[(6 + GuidLength)..]);
+            membership.Id.TryFormat(path[^GuidLength..], out _, "D");
+
+            writer.WriteStartObject();
+            writer.WriteString(DocumentWriter.TypeName, TypeValue);
+            writer.WriteString(DocumentWriter.IdName, path[^GuidLength..]);
+            var email = fields.Shows(Type, "email");
+            var createdAt = fields.Shows(Type, "created_at");
+            if (email || createdAt)
+            {
+                writer.WriteStartObject(DocumentWriter.AttributesName);
+                if (email)
+                {
+                    writer.WriteString(EmailName, membership.Email);
+                }
+
+                if (createdAt)
+                {
+                    writer.WritePropertyName(CreatedAtName);
+                    Rfc3339.WriteValue(writer, membership.CreatedAt);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            var role = fields.Shows(Type, RoleRelationship);
+            var organization = fields.Shows(Type, OrganizationRelationship);
+            var invitation = fields.Shows(Type, InvitationRelationship);
+            if (role || organization || invitation)
+            {
+                writer.WriteStartObject(DocumentWriter.RelationshipsName);
+                if (role)
+                {
+                    Role.Write(writer, links, path, membership.RoleId);
+                }
+
+                if (organization)
+                {
+                    Organization.Write(writer, links, path, membership.OrganizationId);
+                }
+
+                if (invitation)
+                {
+                    Invitation.Write(writer, links, path, membership.InvitationId);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartObject(DocumentWriter.LinksName);
+            links.Write(writer, DocumentWriter.SelfName, path);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
     }
 }
