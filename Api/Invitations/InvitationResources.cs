@@ -22,7 +22,7 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
     public static string SelfPath(Guid organizationId, Guid invitationId) => $"{CollectionPath(organizationId)}/{invitationId:D}";
 
-    private const int GuidLength = 36;
+    private const int GuidLength = Utf8Resource.GuidLength;
     private const int PathLength = 6 + GuidLength + 9 + GuidLength;
     private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
     private static readonly ToOneRelationship Role = new(RoleRelationship, RoleResources.Type);
@@ -40,13 +40,8 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
     private void Write(Utf8JsonWriter writer, Invitation invitation)
     {
-        // The resource's path (as SelfPath, in UTF-8), which every link of the resource starts with; it ends with the id.
-        // Pieced together by hand: an interpolated Utf8.TryWrite boxed both ids on every resource.
-        Span<byte> path = stackalloc byte[PathLength];
-        "/orgs/"u8.CopyTo(path);
-        invitation.OrganizationId.TryFormat(path[6..], out _, "D");
-        "/invites/"u8.CopyTo(path[(6 + GuidLength)..]);
-        invitation.Id.TryFormat(path[^GuidLength..], out _, "D");
+        Span<byte> buffer = stackalloc byte[PathLength];
+        ReadOnlySpan<byte> path = Utf8Resource.Path(buffer, invitation.OrganizationId, "/invites/"u8, invitation.Id);
 
         writer.WriteStartObject();
         writer.WriteString(DocumentWriter.TypeName, TypeValue);
@@ -63,31 +58,14 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
             writer.WriteEndObject();
         }
 
-        if (_showsRole || _showsOrganization || _showsMembership)
-        {
-            writer.WriteStartObject(DocumentWriter.RelationshipsName);
-            if (_showsRole)
-            {
-                Role.Write(writer, links, path, invitation.RoleId);
-            }
-
-            if (_showsOrganization)
-            {
-                Organization.Write(writer, links, path, invitation.OrganizationId);
-            }
-
-            if (_showsMembership)
-            {
-                Membership.Write(writer, links, path, invitation.MembershipId);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteStartObject(DocumentWriter.LinksName);
-        links.Write(writer, DocumentWriter.SelfName, path);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        Utf8Resource.WriteRelationships(
+            writer,
+            links,
+            path,
+            (Role, _showsRole, invitation.RoleId),
+            (Organization, _showsOrganization, invitation.OrganizationId),
+            (Membership, _showsMembership, invitation.MembershipId));
+        Utf8Resource.WriteLinksAndEnd(writer, links, path);
     }
 
     private sealed class Resource(InvitationResources resources, Invitation invitation) : IResource

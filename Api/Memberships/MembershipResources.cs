@@ -37,7 +37,7 @@ public static class MembershipResources
 
     public static ResourceIdentifier Identifier(Guid membershipId) => new(Type, membershipId.ToString("D"));
 
-    private const int GuidLength = 36;
+    private const int GuidLength = Utf8Resource.GuidLength;
     private const int PathLength = 6 + GuidLength + 13 + GuidLength;
     private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
     private static readonly JsonEncodedText EmailName = JsonEncodedText.Encode("email");
@@ -58,12 +58,8 @@ public static class MembershipResources
 
         public void WriteTo(Utf8JsonWriter writer)
         {
-            // The resource's path (as SelfPath, in UTF-8), which every link of the resource starts with; it ends with the id.
-            Span<byte> path = stackalloc byte[PathLength];
-            "/orgs/"u8.CopyTo(path);
-            membership.OrganizationId.TryFormat(path[6..], out _, "D");
-            "/memberships/"u8.CopyTo(path[(6 + GuidLength)..]);
-            membership.Id.TryFormat(path[^GuidLength..], out _, "D");
+            Span<byte> buffer = stackalloc byte[PathLength];
+            ReadOnlySpan<byte> path = Utf8Resource.Path(buffer, membership.OrganizationId, "/memberships/"u8, membership.Id);
 
             writer.WriteStartObject();
             writer.WriteString(DocumentWriter.TypeName, TypeValue);
@@ -87,34 +83,14 @@ public static class MembershipResources
                 writer.WriteEndObject();
             }
 
-            var role = fields.Shows(Type, RoleRelationship);
-            var organization = fields.Shows(Type, OrganizationRelationship);
-            var invitation = fields.Shows(Type, InvitationRelationship);
-            if (role || organization || invitation)
-            {
-                writer.WriteStartObject(DocumentWriter.RelationshipsName);
-                if (role)
-                {
-                    Role.Write(writer, links, path, membership.RoleId);
-                }
-
-                if (organization)
-                {
-                    Organization.Write(writer, links, path, membership.OrganizationId);
-                }
-
-                if (invitation)
-                {
-                    Invitation.Write(writer, links, path, membership.InvitationId);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteStartObject(DocumentWriter.LinksName);
-            links.Write(writer, DocumentWriter.SelfName, path);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            Utf8Resource.WriteRelationships(
+                writer,
+                links,
+                path,
+                (Role, fields.Shows(Type, RoleRelationship), membership.RoleId),
+                (Organization, fields.Shows(Type, OrganizationRelationship), membership.OrganizationId),
+                (Invitation, fields.Shows(Type, InvitationRelationship), membership.InvitationId));
+            Utf8Resource.WriteLinksAndEnd(writer, links, path);
         }
     }
 }
