@@ -23,8 +23,10 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     public static string SelfPath(Guid organizationId, Guid invitationId) => $"{CollectionPath(organizationId)}/{invitationId:D}";
 
     private const int GuidLength = Utf8Resource.GuidLength;
-    private const int PathLength = 6 + GuidLength + 9 + GuidLength;
     private static readonly JsonEncodedText TypeValue = JsonEncodedText.Encode(Type);
+
+    /// <summary>What lies between the organization and the id in a resource's path (as <see cref="SelfPath"/>).</summary>
+    private static ReadOnlySpan<byte> PathSegment => "/invites/"u8;
     private static readonly ToOneRelationship Role = new(RoleRelationship, RoleResources.Type);
     private static readonly ToOneRelationship Organization = new(OrganizationRelationship, OrganizationResources.Type);
     private static readonly ToOneRelationship Membership = new(MembershipRelationship, Memberships.MembershipResources.Type);
@@ -40,8 +42,8 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
     private void Write(Utf8JsonWriter writer, Invitation invitation)
     {
-        Span<byte> buffer = stackalloc byte[PathLength];
-        ReadOnlySpan<byte> path = Utf8Resource.Path(buffer, invitation.OrganizationId, "/invites/"u8, invitation.Id);
+        Span<byte> buffer = stackalloc byte[Utf8Resource.PathLength(PathSegment)];
+        ReadOnlySpan<byte> path = Utf8Resource.Path(buffer, invitation.OrganizationId, PathSegment, invitation.Id);
 
         writer.WriteStartObject();
         writer.WriteString(DocumentWriter.TypeName, TypeValue);

@@ -9,7 +9,7 @@ namespace JsonApiInvites.Api.JsonApi;
 /// </summary>
 public sealed class PooledBufferWriter(int initialSize) : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, 1)); // never empty: empty means disposed
     private int _written;
 
     public int WrittenCount => _written;

@@ -40,7 +40,7 @@ public sealed class MembershipsController(
         var page = await memberships.ListAsync(organizationId, MembershipInput.ReadFilter(request.Query), pageRequest, cancellationToken);
         return new JsonApiResult(200, new Document
         {
-            Data = page.Items.Select(m => (IResource)MembershipResources.Build(m, request.Links, request.Fields)).ToList(),
+            Data = MembershipResources.BuildAll(page.Items, request.Links, request.Fields),
             Included = await IncludedAsync(request, organizationId, page.Items, cancellationToken),
             Links = Pagination.LinksFor(MembershipResources.CollectionPath(organizationId), Request.Query, request.Links, pageRequest, page, m => new ListPosition(m.CreatedAt, m.Id)),
         });

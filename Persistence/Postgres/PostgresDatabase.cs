@@ -23,14 +23,18 @@ public sealed class PostgresDatabase : Database
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+
+        // Whether the connection string sets a keyword, in either of the spellings Npgsql accepts.
+        bool Gives(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", string.Empty, StringComparison.Ordinal));
+
+        if (!Gives("Max Auto Prepare"))
         {
             // Prepared statements survive on the pooled physical connections: the hot reads are parsed and planned once.
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
 
-        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        if (!Gives("No Reset On Close"))
         {
             // Nothing here changes session state (the migration lock is released explicitly), so a connection going
             // back to the pool needs no reset, which PostgreSQL would otherwise run before its next query.
@@ -38,7 +42,7 @@ public sealed class PostgresDatabase : Database
         }
 
         // Npgsql refuses multiplexing with several hosts, without pooling or with keepalives: leave those as given.
-        if (!given.ContainsKey("Multiplexing") && builder.Pooling && builder.KeepAlive == 0 && !(builder.Host ?? "").Contains(',', StringComparison.Ordinal))
+        if (!Gives("Multiplexing") && builder.Pooling && builder.KeepAlive == 0 && !(builder.Host ?? "").Contains(',', StringComparison.Ordinal))
         {
             // Concurrent requests' commands share connections and go out together: fewer system calls and fewer
             // wake-ups of PostgreSQL's processes per query. Measured on the benchmark machine with Npgsql alone,
@@ -47,7 +51,7 @@ public sealed class PostgresDatabase : Database
             builder.Multiplexing = true;
         }
 
-        if (builder.Multiplexing && !given.ContainsKey("Write Coalescing Buffer Threshold Bytes") && !given.ContainsKey("WriteCoalescingBufferThresholdBytes"))
+        if (builder.Multiplexing && !Gives("Write Coalescing Buffer Threshold Bytes"))
         {
             // Multiplexing sends a connection's queued commands together until they fill this many bytes (Npgsql's
             // default is 1,000), and one PostgreSQL process answers them in turn: a read waits behind the batch it joined.
