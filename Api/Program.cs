@@ -20,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 ShippedSettings.Load(builder);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<NativeHeapTrimming>();
 builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddJsonApi();
 builder.Services.AddDatedApiVersioning();
