@@ -4,6 +4,15 @@ using JsonApiInvites.Domain.Email;
 
 namespace JsonApiInvites.Persistence;
 
+/// <remarks>
+/// "Neither sent nor given up" is written <c>COALESCE(sent_at, failed_at) IS NULL</c> wherever a statement finds its
+/// rows by id, claim or invitation, and <c>sent_at IS NULL AND failed_at IS NULL</c> only in the two queries of what is
+/// due. The latter is the due index's own predicate, so PostgreSQL may use that partial index for any query that
+/// states it; with statistics taken while the outbox was drained (a new database, or any autoanalyze between
+/// bursts), the planner saw that index as empty and chose it over the primary key: marking an email sent or recording
+/// its link read the whole backlog, filtered by id, so every statement grew with the backlog (a batch's commit
+/// 2.6 → 9.5 ms through a burst of creates). The COALESCE form does not match the index, and means the same.
+/// </remarks>
 public sealed class EmailOutbox(Database db) : IEmailOutbox
 {
     /// <summary>
@@ -30,14 +39,14 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         SELECT @OutboxId, @InvitationId, @Kind, @QueuedAt, @QueuedAt,
                (SELECT COALESCE(MAX(seq), 0) + 1 FROM email_outbox WHERE invitation_id = @InvitationId)
         WHERE NOT EXISTS (
-            SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId AND sent_at IS NULL AND failed_at IS NULL AND claim_id IS NULL)
+            SELECT 1 FROM email_outbox WHERE invitation_id = @InvitationId AND COALESCE(sent_at, failed_at) IS NULL AND claim_id IS NULL)
         """;
 
     /// <summary>Makes an email of the invitation that is waiting for a retry due at once (a resend asked for it).</summary>
     internal const string DueNowSql =
         """
         UPDATE email_outbox SET next_attempt_at = @QueuedAt
-        WHERE invitation_id = @InvitationId AND sent_at IS NULL AND failed_at IS NULL AND claim_id IS NULL AND next_attempt_at > @QueuedAt
+        WHERE invitation_id = @InvitationId AND COALESCE(sent_at, failed_at) IS NULL AND claim_id IS NULL AND next_attempt_at > @QueuedAt
         """;
 
     /// <summary>
@@ -120,7 +129,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
                 JOIN invitations i ON i.id = e.invitation_id
                 JOIN organizations o ON o.id = i.organization_id
                 JOIN roles r ON r.id = i.role_id
-                WHERE e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
+                WHERE e.claim_id = @ClaimId AND COALESCE(e.sent_at, e.failed_at) IS NULL
                 ORDER BY e.next_attempt_at, e.id
                 """)
             .With("@ClaimId", db.Param(claimId));
@@ -156,7 +165,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE email_outbox SET locked_until = @Until WHERE claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL",
+            "UPDATE email_outbox SET locked_until = @Until WHERE claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL",
             new { ClaimId = db.Param(claimId), Until = db.Param(until) },
             cancellationToken: cancellationToken));
     }
@@ -165,7 +174,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE email_outbox SET locked_until = NULL, claim_id = NULL WHERE claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL",
+            "UPDATE email_outbox SET locked_until = NULL, claim_id = NULL WHERE claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL",
             new { ClaimId = db.Param(claimId) },
             cancellationToken: cancellationToken));
     }
@@ -214,7 +223,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
                     .. emails.Select(email => new WriteStatement(
                         """
                         UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
-                        WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
+                        WHERE id = @Id AND claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL
                         RETURNING id
                         """,
                         [("@Id", db.Param(email.Id)), ("@Now", db.Param(now)), ("@ClaimId", db.Param(email.ClaimId))],
@@ -231,7 +240,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
         SELECT @Hash, e.id, e.invitation_id, @Now
         FROM email_outbox e JOIN invitations i ON i.id = e.invitation_id
-        WHERE e.id = @Id AND e.claim_id = @ClaimId AND e.sent_at IS NULL AND e.failed_at IS NULL
+        WHERE e.id = @Id AND e.claim_id = @ClaimId AND COALESCE(e.sent_at, e.failed_at) IS NULL
           AND {InvitationOpenSql}
         ON CONFLICT (token_hash) DO NOTHING
         """;
@@ -246,7 +255,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     private const string GiveUpClosedSql =
         $"""
         UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}', locked_until = NULL, claim_id = NULL
-        WHERE id = @Id AND claim_id = @ClaimId AND sent_at IS NULL AND failed_at IS NULL
+        WHERE id = @Id AND claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL
           AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.id = email_outbox.invitation_id AND {InvitationOpenSql})
         RETURNING id
         """;
