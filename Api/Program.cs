@@ -66,6 +66,7 @@ app.MapHealth();
 app.MapOpenApiDocuments();
 app.MapAcceptPage();
 app.MapDocs();
+app.MapInvitationReads();
 app.MapControllers();
 await app.RunAsync();
 return 0;

@@ -15,21 +15,28 @@ public sealed class RequirePermissionsAttribute(params string[] permissions) : A
 
     public IReadOnlyList<string> Permissions { get; } = permissions;
 
-    public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
+    public Task OnAuthorizationAsync(AuthorizationFilterContext context) => AuthorizeAsync(context.HttpContext, Permissions);
+
+    /// <summary>The check itself, for a route served without MVC (<c>Invitations/InvitationEndpoints.cs</c>).</summary>
+    public static async Task<ApiToken> AuthorizeAsync(HttpContext http, IReadOnlyList<string> permissions)
     {
-        var http = context.HttpContext;
         var token = await http.RequestServices.GetRequiredService<TokenAuthenticator>().AuthenticateAsync(http);
 
-        var routeOrganization = context.RouteData.Values[OrganizationRouteKey] as string;
+        var routeOrganization = http.GetRouteValue(OrganizationRouteKey) as string;
         if (!Guid.TryParse(routeOrganization, out var organizationId) || organizationId != token.OrganizationId)
         {
             throw new JsonApiException(Errors.NotFound($"Organization '{routeOrganization}' was not found."));
         }
 
-        foreach (var permission in Permissions.Where(p => !token.Has(p)))
+        foreach (var permission in permissions)
         {
-            throw new JsonApiException(Errors.Forbidden(permission));
+            if (!token.Has(permission))
+            {
+                throw new JsonApiException(Errors.Forbidden(permission));
+            }
         }
+
+        return token;
     }
 }
 

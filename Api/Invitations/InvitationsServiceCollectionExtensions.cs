@@ -10,6 +10,7 @@ public static class InvitationsServiceCollectionExtensions
             .Range("Invites:ExpiryDays", o => o.ExpiryDays, 1, 365, "days");
         services.AddSingleton<Roles.RoleGrants>();
         services.AddSingleton<InvitationService>();
+        services.AddSingleton<InvitationRequests>();
         return services;
     }
 }

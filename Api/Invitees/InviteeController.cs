@@ -27,7 +27,7 @@ public sealed class InviteeController(InvitationCredential credential, InviteeSe
     public async Task<IActionResult> GetInvitation(CancellationToken cancellationToken)
     {
         KeepOutOfCaches();
-        var request = ResourceRequest.Read(this, [QueryReader.Include, QueryReader.FieldsFamily], IncludePaths);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.Include, QueryReader.FieldsFamily], IncludePaths);
         var (invitation, _) = await credential.AuthenticateAsync(HttpContext);
         invitation = await service.EnsureAcceptableAsync(invitation, cancellationToken);
 
@@ -57,7 +57,7 @@ public sealed class InviteeController(InvitationCredential credential, InviteeSe
     public async Task<IActionResult> Accept(CancellationToken cancellationToken)
     {
         KeepOutOfCaches();
-        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.FieldsFamily]);
         var (invitation, tokenHash) = await credential.AuthenticateAsync(HttpContext);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
         var input = RequestDocumentReader.ReadForCreate(body.RootElement, MembershipResources.Type);

@@ -14,9 +14,11 @@ public sealed class JsonApiResult(int status, Document document, string? locatio
 
     public Document Document => document;
 
-    public async Task ExecuteResultAsync(ActionContext context)
+    public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+    public async Task ExecuteAsync(HttpContext context)
     {
-        var response = context.HttpContext.Response;
+        var response = context.Response;
         response.StatusCode = status;
         response.ContentType = JsonApiMediaType.Value;
         if (location is not null)
@@ -37,10 +39,10 @@ public sealed class JsonApiResult(int status, Document document, string? locatio
             }
 
             response.ContentLength = buffer.WrittenCount;
-            await response.StartAsync(context.HttpContext.RequestAborted);
+            await response.StartAsync(context.RequestAborted);
             response.BodyWriter.Write(buffer.WrittenSpan);
         }
 
-        await response.BodyWriter.FlushAsync(context.HttpContext.RequestAborted);
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 }

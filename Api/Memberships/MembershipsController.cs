@@ -35,7 +35,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> List()
     {
         var (organizationId, cancellationToken) = Scope();
-        var request = ResourceRequest.Read(this, [.. ReadParameters, .. Pagination.Parameters, .. MembershipResources.Filters], IncludePaths);
+        var request = ResourceRequest.Read(HttpContext, [.. ReadParameters, .. Pagination.Parameters, .. MembershipResources.Filters], IncludePaths);
         var pageRequest = Pagination.Read(request.Query);
         var page = await memberships.ListAsync(organizationId, MembershipInput.ReadFilter(request.Query), pageRequest, cancellationToken);
         return new JsonApiResult(200, new Document
@@ -52,7 +52,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> Get()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, ReadParameters, IncludePaths);
+        var request = ResourceRequest.Read(HttpContext, ReadParameters, IncludePaths);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         return await SingleAsync(request, membership, request.Self, cancellationToken);
     }
@@ -63,7 +63,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> Update()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, ReadParameters, IncludePaths);
+        var request = ResourceRequest.Read(HttpContext, ReadParameters, IncludePaths);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
         var role = MembershipInput.ReadUpdate(RequestDocumentReader.ReadForUpdate(body.RootElement, MembershipResources.Type, membership.Id.ToString("D")));
@@ -77,7 +77,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> Remove()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        ResourceRequest.Read(this, []);
+        ResourceRequest.Read(HttpContext, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         await service.RemoveAsync(membership, HttpContext.GetApiToken().Permissions, cancellationToken);
         return NoContent();
@@ -89,7 +89,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> GetRoleRelationship()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, []);
+        var request = ResourceRequest.Read(HttpContext, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         return Linkage(request, membership, MembershipResources.RoleRelationship, RoleResources.Identifier(membership.RoleId));
     }
@@ -101,7 +101,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> UpdateRoleRelationship()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, []);
+        var request = ResourceRequest.Read(HttpContext, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         using var body = await RequestDocumentReader.ParseAsync(Request, cancellationToken);
         var role = MembershipInput.ReadRoleLinkage(body.RootElement);
@@ -115,7 +115,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> GetRole()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.FieldsFamily]);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         var role = await organizations.FindRoleAsync(organizationId, membership.RoleId, cancellationToken)
             ?? throw new InvalidOperationException($"Membership {membership.Id} refers to a missing role.");
@@ -128,7 +128,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> GetOrganizationRelationship()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, []);
+        var request = ResourceRequest.Read(HttpContext, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         return Linkage(request, membership, MembershipResources.OrganizationRelationship, OrganizationResources.Identifier(organizationId));
     }
@@ -139,7 +139,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> GetOrganization()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.FieldsFamily]);
         await service.FindAsync(organizationId, membershipId, cancellationToken);
         var organization = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
         return new JsonApiResult(200, new Document { Data = organization, Links = new Links { Self = request.Self } });
@@ -151,7 +151,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> GetInvitationRelationship()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, []);
+        var request = ResourceRequest.Read(HttpContext, []);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         var invitation = membership.InvitationId is { } id ? new ResourceIdentifier(InvitationResources.Type, id.ToString("D")) : null;
         return Linkage(request, membership, MembershipResources.InvitationRelationship, invitation);
@@ -163,7 +163,7 @@ public sealed class MembershipsController(
     public async Task<IActionResult> GetInvitation()
     {
         var (organizationId, membershipId, cancellationToken) = Scope(MembershipId);
-        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.FieldsFamily]);
         var membership = await service.FindAsync(organizationId, membershipId, cancellationToken);
         var contract = InvitationContracts.For(request.Version.Served);
         var now = clock.GetUtcNow();

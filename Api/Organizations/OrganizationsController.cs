@@ -15,7 +15,7 @@ public sealed class OrganizationsController(IOrganizationRepository organization
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> Get([FromRoute(Name = "org_id")] Guid organizationId, CancellationToken cancellationToken)
     {
-        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.FieldsFamily]);
         var resource = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
         return new JsonApiResult(200, new Document { Data = resource, Links = new Links { Self = request.Self } });
     }

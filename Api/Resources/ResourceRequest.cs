@@ -3,7 +3,6 @@ using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Organizations;
 using JsonApiInvites.Api.Roles;
 using JsonApiInvites.Api.Versioning;
-using Microsoft.AspNetCore.Mvc;
 
 namespace JsonApiInvites.Api.Resources;
 
@@ -46,12 +45,12 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
 
     /// <param name="known">The query parameters the route accepts besides <c>version</c> (see <see cref="QueryReader.Check"/>).</param>
     /// <param name="includePaths">The include paths the route supports, when <paramref name="known"/> has <c>include</c>; none by default.</param>
-    public static ResourceRequest Read(ControllerBase controller, IReadOnlyCollection<string> known, IReadOnlySet<string>? includePaths = null)
+    public static ResourceRequest Read(HttpContext context, IReadOnlyCollection<string> known, IReadOnlySet<string>? includePaths = null)
     {
-        var version = controller.HttpContext.GetApiVersion();
-        var query = QueryReader.Check(controller.Request.Query, known);
+        var version = context.GetApiVersion();
+        var query = QueryReader.Check(context.Request.Query, known);
         var includes = known.Contains(QueryReader.Include) ? query.Includes(includePaths ?? NoPaths) : null;
         var fields = known.Contains(QueryReader.FieldsFamily) ? query.Fields(FieldsAt(version.Served)) : Fieldsets.All;
-        return new ResourceRequest(version, query, new LinkBuilder(version.Requested.ToString()), fields, includes, controller.Request);
+        return new ResourceRequest(version, query, new LinkBuilder(version.Requested.ToString()), fields, includes, context.Request);
     }
 }

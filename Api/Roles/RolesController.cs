@@ -19,7 +19,7 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> List([FromRoute(Name = "org_id")] Guid organizationId, CancellationToken cancellationToken)
     {
-        var request = ResourceRequest.Read(this, ReadParameters);
+        var request = ResourceRequest.Read(HttpContext, ReadParameters);
         var roles = await organizations.GetRolesAsync(organizationId, cancellationToken);
         return new JsonApiResult(200, new Document
         {
@@ -33,7 +33,7 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> Get([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
     {
-        var request = ResourceRequest.Read(this, ReadParameters);
+        var request = ResourceRequest.Read(HttpContext, ReadParameters);
         var resource = RoleResources.Build(await FindAsync(organizationId, roleId, cancellationToken), request.Links, request.Fields);
         return new JsonApiResult(200, new Document
         {
@@ -47,7 +47,7 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> GetOrganizationRelationship([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
     {
-        var request = ResourceRequest.Read(this, []);
+        var request = ResourceRequest.Read(HttpContext, []);
         var role = await FindAsync(organizationId, roleId, cancellationToken);
         return new JsonApiResult(200, request.Links.LinkageDocument(
             RoleResources.SelfPath(organizationId, role.Id), RoleResources.OrganizationRelationship, OrganizationResources.Identifier(organizationId)));
@@ -57,7 +57,7 @@ public sealed class RolesController(IOrganizationRepository organizations) : Con
     [RequirePermissions(Permissions.OrgRead)]
     public async Task<IActionResult> GetOrganization([FromRoute(Name = "org_id")] Guid organizationId, [FromRoute(Name = "role_id")] string roleId, CancellationToken cancellationToken)
     {
-        var request = ResourceRequest.Read(this, [QueryReader.FieldsFamily]);
+        var request = ResourceRequest.Read(HttpContext, [QueryReader.FieldsFamily]);
         await FindAsync(organizationId, roleId, cancellationToken); // 404 unless the role is in the organization.
         var organization = await organizations.BuildResourceAsync(organizationId, request, cancellationToken);
         return new JsonApiResult(200, new Document { Data = organization, Links = new Links { Self = request.Self } });
