@@ -1,11 +1,8 @@
 using JsonApiInvites.Api.Auth;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Api.Organizations;
-using JsonApiInvites.Api.Paging;
-using JsonApiInvites.Api.Resources;
 using JsonApiInvites.Api.Roles;
 using JsonApiInvites.Api.Versioning;
-using JsonApiInvites.Domain;
 using JsonApiInvites.Domain.Invitations;
 using JsonApiInvites.Domain.Memberships;
 using JsonApiInvites.Domain.Organizations;
@@ -15,7 +12,7 @@ namespace JsonApiInvites.Api.Invitations;
 
 [ApiController]
 [Route(Route)]
-public sealed class InvitationsController(InvitationService service, InvitationRequests requests, IInvitationRepository invitations, IOrganizationRepository organizations) : OrganizationControllerBase
+public sealed class InvitationsController(InvitationService service, InvitationRequests requests, IOrganizationRepository organizations) : OrganizationControllerBase
 {
     /// <summary>The route of the collection; <see cref="ItemRoute"/> one invitation's.</summary>
     public const string Route = "orgs/{" + RequirePermissionsAttribute.OrganizationRouteKey + "}/invites";
@@ -41,24 +38,6 @@ public sealed class InvitationsController(InvitationService service, InvitationR
             Included = await InvitationRequests.IncludedAsync(request, () => Task.FromResult<IReadOnlyList<Role>>([role])),
             Links = new Links { Self = resource.SelfLink },
         }, location: resource.SelfLink);
-    }
-
-    [HttpGet]
-    [RequirePermissions(Permissions.OrgRead, Permissions.OrgUserRead)]
-    public async Task<IActionResult> List()
-    {
-        var (organizationId, cancellationToken) = Scope();
-        var request = requests.Read(HttpContext, [.. ReadParameters, .. Pagination.Parameters], withFilters: true);
-        var pageRequest = Pagination.Read(request.Query);
-        var page = await invitations.ListAsync(organizationId, request.Filter, pageRequest, cancellationToken);
-
-        var included = await InvitationRequests.IncludedAsync(request, () => requests.RolesOf(organizationId, page.Items, cancellationToken));
-        return new JsonApiResult(200, new Document
-        {
-            Data = page.Items.Select(request.Resources.Build).ToList(),
-            Included = included,
-            Links = Pagination.LinksFor(InvitationResources.CollectionPath(organizationId), Request.Query, request.Links, pageRequest, page, i => new ListPosition(i.CreatedAt, i.Id)),
-        });
     }
 
     [HttpGet(Item + "/relationships/role")]
