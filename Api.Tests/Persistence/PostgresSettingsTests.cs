@@ -19,10 +19,11 @@ public sealed class PostgresSettingsTests
         Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(250));
         Assert.That(database.Settings.MaxAutoPrepare, Is.EqualTo(64));
         Assert.That(database.Settings.NoResetOnClose, Is.True);
+        Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(Math.Clamp(4 * Environment.ProcessorCount, 8, 100)).And.LessThan(new Npgsql.NpgsqlConnectionStringBuilder().MaxPoolSize));
     }
 
-    [TestCase("Write Coalescing Buffer Threshold Bytes=1000;Multiplexing=true;Max Auto Prepare=8;No Reset On Close=false")]
-    [TestCase("writecoalescingbufferthresholdbytes=1000;multiplexing=true;maxautoprepare=8;noresetonclose=false")]
+    [TestCase("Write Coalescing Buffer Threshold Bytes=1000;Multiplexing=true;Max Auto Prepare=8;No Reset On Close=false;Maximum Pool Size=300")]
+    [TestCase("writecoalescingbufferthresholdbytes=1000;multiplexing=true;maxautoprepare=8;noresetonclose=false;maxpoolsize=300")]
     public async Task Keep_what_the_connection_string_gives(string given)
     {
         await using var database = new PostgresDatabase($"{Plain};{given}");
@@ -30,14 +31,16 @@ public sealed class PostgresSettingsTests
         Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(1000));
         Assert.That(database.Settings.MaxAutoPrepare, Is.EqualTo(8));
         Assert.That(database.Settings.NoResetOnClose, Is.False);
+        Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(300));
     }
 
     [Test]
-    public async Task Leave_write_coalescing_alone_without_multiplexing()
+    public async Task Leave_write_coalescing_and_the_pool_size_alone_without_multiplexing()
     {
         await using var database = new PostgresDatabase($"{Plain};Multiplexing=false");
 
         Assert.That(database.Settings.Multiplexing, Is.False);
         Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(new Npgsql.NpgsqlConnectionStringBuilder().WriteCoalescingBufferThresholdBytes));
+        Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(new Npgsql.NpgsqlConnectionStringBuilder().MaxPoolSize));
     }
 }
