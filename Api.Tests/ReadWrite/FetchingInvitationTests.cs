@@ -93,7 +93,7 @@ public sealed class FetchingInvitationTests(DatabaseKind database) : SharedAppTe
     [Test]
     public async Task Documents_are_sent_with_their_length()
     {
-        // A page several times the size of the buffer a document starts in (4 KiB), so that it grows while written.
+        // A page several times 4 KiB (a single resource's buffer).
         var org = await App.CreateOrganizationAsync("Lengths");
         for (var i = 0; i < 20; i++)
         {
@@ -116,4 +116,5 @@ public sealed class FetchingInvitationTests(DatabaseKind database) : SharedAppTe
         Assert.That(head.Body, Is.Empty);
         Assert.That(head.ContentHeaders?.ContentLength, Is.EqualTo(page.ContentHeaders!.ContentLength));
     }
+
 }

@@ -47,7 +47,7 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
 
         writer.WriteStartObject();
         writer.WriteString(DocumentWriter.TypeName, TypeValue);
-        writer.WriteString(DocumentWriter.IdName, path[^GuidLength..]);
+        Utf8Resource.WriteId(writer, path[^GuidLength..]);
         if (_shownAttributes.Length > 0)
         {
             writer.WriteStartObject(DocumentWriter.AttributesName);

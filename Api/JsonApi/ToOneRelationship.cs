@@ -33,7 +33,7 @@ public sealed class ToOneRelationship(string name, string type)
         writer.WriteString(DocumentWriter.TypeName, _type);
         Span<byte> text = stackalloc byte[Utf8Resource.GuidLength];
         id.Value.TryFormat(text, out _, "D");
-        writer.WriteString(DocumentWriter.IdName, text);
+        Utf8Resource.WriteId(writer, text);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

@@ -27,6 +27,22 @@ public static class Utf8Resource
     }
 
     /// <summary>
+    /// Writes an <c>id</c> member holding a GUID's text (as <see cref="Guid.TryFormat(Span{byte}, out int, ReadOnlySpan{char})"/>
+    /// writes it: hex digits and hyphens), raw and unchecked: it needs no escaping, and a page writes 300 of them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteId(Utf8JsonWriter writer, ReadOnlySpan<byte> guid)
+    {
+        System.Diagnostics.Debug.Assert(guid.Length == GuidLength && Guid.TryParseExact(System.Text.Encoding.ASCII.GetString(guid), "D", out _), "An id written raw must be a GUID's text.");
+        Span<byte> quoted = stackalloc byte[GuidLength + 2];
+        quoted[0] = (byte)'"';
+        guid.CopyTo(quoted[1..]);
+        quoted[^1] = (byte)'"';
+        writer.WritePropertyName(DocumentWriter.IdName);
+        writer.WriteRawValue(quoted, skipInputValidation: true);
+    }
+
+    /// <summary>
     /// The resource's <c>relationships</c> member with those of its three to-one relationships shown, in the order given;
     /// nothing when none is. Three parameters rather than a span of them, inlined: a page writes this 100 times, and
     /// the A/B of a call taking a span was 1–4 % behind on the list.

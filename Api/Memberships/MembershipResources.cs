@@ -89,7 +89,7 @@ public static class MembershipResources
 
             writer.WriteStartObject();
             writer.WriteString(DocumentWriter.TypeName, TypeValue);
-            writer.WriteString(DocumentWriter.IdName, path[^GuidLength..]);
+            Utf8Resource.WriteId(writer, path[^GuidLength..]);
             if (shape.Email || shape.CreatedAt)
             {
                 writer.WriteStartObject(DocumentWriter.AttributesName);
