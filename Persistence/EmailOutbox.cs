@@ -122,17 +122,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         // What this claim took, with what the emails need, in one query. Not cancelled: rows claimed must reach the
         // dispatcher, which releases what it does not send when it stops (else they would wait out the lease).
         await using var session = await db.ReadAsync(CancellationToken.None);
-        var command = session.Command(
-                """
-                SELECT e.id, e.kind, e.attempts, e.invitation_id, i.email, o.name, r.name, i.expires_at
-                FROM email_outbox e
-                JOIN invitations i ON i.id = e.invitation_id
-                JOIN organizations o ON o.id = i.organization_id
-                JOIN roles r ON r.id = i.role_id
-                WHERE e.claim_id = @ClaimId AND COALESCE(e.sent_at, e.failed_at) IS NULL
-                ORDER BY e.next_attempt_at, e.id
-                """)
-            .With("@ClaimId", db.Param(claimId));
+        var command = session.Command(ClaimedSql).With("@ClaimId", db.Param(claimId));
         var emails = new List<OutboxEmail>();
         await using var reader = await session.ExecuteReaderAsync(command, CancellationToken.None);
         while (await reader.ReadAsync(CancellationToken.None))
@@ -155,17 +145,19 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     public async Task<DateTimeOffset?> OldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var session = await db.ReadAsync(cancellationToken);
-        var command = session.Command("SELECT MIN(next_attempt_at) FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now")
-            .With("@Now", db.Param(now));
+        var command = session.Command(OldestDueSql).With("@Now", db.Param(now));
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? db.GetTime(reader, 0) : null;
     }
+
+    /// <summary>One of the two queries of what is due: the due index's own predicate, so that it is used.</summary>
+    internal const string OldestDueSql = "SELECT MIN(next_attempt_at) FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now";
 
     public async Task RenewAsync(Guid claimId, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE email_outbox SET locked_until = @Until WHERE claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL",
+            RenewSql,
             new { ClaimId = db.Param(claimId), Until = db.Param(until) },
             cancellationToken: cancellationToken));
     }
@@ -174,7 +166,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE email_outbox SET locked_until = NULL, claim_id = NULL WHERE claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL",
+            ReleaseSql,
             new { ClaimId = db.Param(claimId) },
             cancellationToken: cancellationToken));
     }
@@ -221,11 +213,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
             new BatchedWrite(
                 [
                     .. emails.Select(email => new WriteStatement(
-                        """
-                        UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
-                        WHERE id = @Id AND claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL
-                        RETURNING id
-                        """,
+                        MarkSentSql,
                         [("@Id", db.Param(email.Id)), ("@Now", db.Param(now)), ("@ClaimId", db.Param(email.ClaimId))],
                         ReturnsRows: true)),
                 ],
@@ -234,8 +222,31 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
         return [.. results.Select(id => id is not null)];
     }
 
+    /// <summary>What a claim took, with what the emails need.</summary>
+    internal const string ClaimedSql =
+        """
+        SELECT e.id, e.kind, e.attempts, e.invitation_id, i.email, o.name, r.name, i.expires_at
+        FROM email_outbox e
+        JOIN invitations i ON i.id = e.invitation_id
+        JOIN organizations o ON o.id = i.organization_id
+        JOIN roles r ON r.id = i.role_id
+        WHERE e.claim_id = @ClaimId AND COALESCE(e.sent_at, e.failed_at) IS NULL
+        ORDER BY e.next_attempt_at, e.id
+        """;
+
+    internal const string RenewSql = "UPDATE email_outbox SET locked_until = @Until WHERE claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL";
+
+    internal const string ReleaseSql = "UPDATE email_outbox SET locked_until = NULL, claim_id = NULL WHERE claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL";
+
+    internal const string MarkSentSql =
+        """
+        UPDATE email_outbox SET sent_at = @Now, attempts = attempts + 1, locked_until = NULL, claim_id = NULL, last_error = NULL
+        WHERE id = @Id AND claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL
+        RETURNING id
+        """;
+
     /// <summary>The link's hash, recorded for an email its claim still holds, of an invitation still open; a rerun records nothing twice.</summary>
-    private const string RecordLinkSql =
+    internal const string RecordLinkSql =
         $"""
         INSERT INTO email_links (token_hash, outbox_id, invitation_id, created_at)
         SELECT @Hash, e.id, e.invitation_id, @Now
@@ -252,7 +263,7 @@ public sealed class EmailOutbox(Database db) : IEmailOutbox
     private const string InvitationOpenSql = "i.state = 'pending' AND i.expires_at > @Now";
 
     /// <summary>The email given up, when the claim holds it and its invitation is no longer open; returns its id then.</summary>
-    private const string GiveUpClosedSql =
+    internal const string GiveUpClosedSql =
         $"""
         UPDATE email_outbox SET failed_at = @Now, last_error = '{ClosedError}', locked_until = NULL, claim_id = NULL
         WHERE id = @Id AND claim_id = @ClaimId AND COALESCE(sent_at, failed_at) IS NULL

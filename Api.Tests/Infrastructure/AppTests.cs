@@ -63,6 +63,16 @@ public abstract class FreshAppTests(DatabaseKind database) : AppTests(database)
     public void StopFreshApp() => StopApp();
 }
 
+/// <summary>A fresh app for every test, on PostgreSQL only: for what only PostgreSQL has (its planner's choices).</summary>
+public abstract class PostgresAppTests() : AppTests(DatabaseKind.Postgres)
+{
+    [SetUp]
+    public Task StartFreshApp() => StartAppAsync();
+
+    [TearDown]
+    public void StopFreshApp() => StopApp();
+}
+
 /// <summary>A fresh app for every test, on SQLite only: for what only SQLite has (its connection pool, group commit, PRAGMAs).</summary>
 public abstract class SqliteAppTests() : AppTests(DatabaseKind.Sqlite)
 {
