@@ -17,6 +17,12 @@ public abstract class Database : IAsyncDisposable
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// A connection of its own for an explicit transaction (which may wait on a row lock while it holds the
+    /// connection); by default the same as <see cref="OpenAsync"/>.
+    /// </summary>
+    public virtual ValueTask<DbConnection> OpenForTransactionAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
+    /// <summary>
     /// A connection for reads on the request path, outside any transaction, whose commands are kept prepared
     /// between uses where the provider can (see <see cref="Session"/>).
     /// </summary>

@@ -179,7 +179,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
 
     public async Task<bool> ResendAsync(Invitation resent, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenForTransactionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int rows;
         try

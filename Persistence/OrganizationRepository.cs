@@ -15,7 +15,7 @@ public sealed class OrganizationRepository(Database db, TimeProvider clock) : IO
     {
         var baseSlug = Slug.From(name);
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenForTransactionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var slug = attempt == 1 ? baseSlug : $"{baseSlug}-{attempt}";

@@ -26,6 +26,9 @@ public sealed partial class OutboxPlanTests : PostgresAppTests
         ["@Until"] = "timestamptz",
         ["@QueuedAt"] = "timestamptz",
         ["@Hash"] = "text",
+        ["@OutboxId"] = "uuid",
+        ["@Kind"] = "text",
+        ["@TokenHash"] = "text",
     };
 
     private static readonly (string Name, string Sql)[] RowStatements =
@@ -37,9 +40,11 @@ public sealed partial class OutboxPlanTests : PostgresAppTests
         (nameof(EmailOutbox.RecordLinkSql), EmailOutbox.RecordLinkSql),
         (nameof(EmailOutbox.GiveUpClosedSql), EmailOutbox.GiveUpClosedSql),
         (nameof(EmailOutbox.DueNowSql), EmailOutbox.DueNowSql),
+        (nameof(EmailOutbox.InsertForNewInvitationSql), EmailOutbox.InsertForNewInvitationSql),
+        (nameof(EmailOutbox.InsertForResendSql), EmailOutbox.InsertForResendSql),
     ];
 
-    private NpgsqlConnection _connection = null!;
+    private NpgsqlConnection? _connection;
 
     [SetUp]
     public async Task DrainedOutboxWithHistory()
@@ -61,7 +66,13 @@ public sealed partial class OutboxPlanTests : PostgresAppTests
     }
 
     [TearDown]
-    public async Task CloseSession() => await _connection.DisposeAsync();
+    public async Task CloseSession()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Statements_that_find_rows_by_id_claim_or_invitation_do_not_scan_the_due_index()

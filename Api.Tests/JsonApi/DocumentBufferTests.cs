@@ -23,9 +23,21 @@ public sealed class DocumentBufferTests(DatabaseKind database) : FreshAppTests(d
 
         var page = await Client.GetAsync(Org.Invites("2026-11-25", "&limit=100&include=role"), Org.Token);
 
+        // A page's data as the list routes build it: a list of resources.
+        var pageSize = JsonApiResult.BufferSizeFor(new Document { Data = Enumerable.Range(0, 100).Select(_ => (IResource)new Unwritten()).ToList(), Links = new Links() });
+        var singleSize = JsonApiResult.BufferSizeFor(new Document { Data = new Unwritten(), Links = new Links() });
+
         Assert.That(page.Json["data"]!.AsArray(), Has.Count.EqualTo(100), page.Body);
         Assert.That(page.Json["data"]![0]!["relationships"]!["membership"], Is.Not.Null);
-        Assert.That(page.ContentHeaders?.ContentLength, Is.LessThanOrEqualTo(JsonApiResult.BufferSizeFor(100)));
-        Assert.That(page.ContentHeaders?.ContentLength, Is.GreaterThan(JsonApiResult.BufferSizeFor(100) * 3 / 4), "and not much larger than it needs");
+        Assert.That(page.ContentHeaders?.ContentLength, Is.LessThanOrEqualTo(pageSize));
+        Assert.That(page.ContentHeaders?.ContentLength, Is.GreaterThan(pageSize * 3 / 4), "and not much larger than it needs");
+        Assert.That(singleSize, Is.LessThan(pageSize / 10), "a single resource starts small");
+    }
+
+    private sealed class Unwritten : IResource
+    {
+        public string SelfLink => "";
+
+        public void WriteTo(System.Text.Json.Utf8JsonWriter writer) => throw new InvalidOperationException("Only counted, never written.");
     }
 }

@@ -19,7 +19,7 @@ public sealed class PostgresSettingsTests
         Assert.That(database.Settings.WriteCoalescingBufferThresholdBytes, Is.EqualTo(250));
         Assert.That(database.Settings.MaxAutoPrepare, Is.EqualTo(64));
         Assert.That(database.Settings.NoResetOnClose, Is.True);
-        Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(Math.Clamp(4 * Environment.ProcessorCount, 8, 100)).And.LessThan(new Npgsql.NpgsqlConnectionStringBuilder().MaxPoolSize));
+        Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(Math.Clamp(4 * Environment.ProcessorCount, 8, 100)), "four per core, from 8 to 100");
     }
 
     [TestCase("Write Coalescing Buffer Threshold Bytes=1000;Multiplexing=true;Max Auto Prepare=8;No Reset On Close=false;Maximum Pool Size=300")]
@@ -32,6 +32,17 @@ public sealed class PostgresSettingsTests
         Assert.That(database.Settings.MaxAutoPrepare, Is.EqualTo(8));
         Assert.That(database.Settings.NoResetOnClose, Is.False);
         Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(300));
+    }
+
+    [Test]
+    public async Task The_pool_is_never_smaller_than_the_minimum_given()
+    {
+        var minimum = PostgresDatabase.DefaultMaxPoolSize + 10;
+
+        await using var database = new PostgresDatabase($"{Plain};Minimum Pool Size={minimum}");
+
+        Assert.That(database.Settings.MinPoolSize, Is.EqualTo(minimum));
+        Assert.That(database.Settings.MaxPoolSize, Is.EqualTo(minimum));
     }
 
     [Test]

@@ -116,5 +116,4 @@ public sealed class FetchingInvitationTests(DatabaseKind database) : SharedAppTe
         Assert.That(head.Body, Is.Empty);
         Assert.That(head.ContentHeaders?.ContentLength, Is.EqualTo(page.ContentHeaders!.ContentLength));
     }
-
 }

@@ -28,7 +28,7 @@ public sealed class InvitationRequests(IOrganizationRepository organizations, Ti
     public static readonly IReadOnlySet<string> IncludePaths = new HashSet<string> { InvitationResources.RoleRelationship };
 
     /// <summary>The query parameters of a route that answers with invitations.</summary>
-    public static readonly string[] ReadParameters = [QueryReader.Include, QueryReader.FieldsFamily];
+    public static IReadOnlyList<string> ReadParameters { get; } = [QueryReader.Include, QueryReader.FieldsFamily];
 
     /// <param name="knownParameters">The query parameters the route accepts besides <c>version</c>.</param>
     /// <param name="withFilters">True for the list: the served version's <c>filter[...]</c> parameters are known and applied.</param>

@@ -19,7 +19,7 @@ public sealed class InvitationsController(InvitationService service, InvitationR
     public const string InviteId = "invite_id";
     public const string ItemRoute = Route + "/" + Item;
     private const string Item = "{" + InviteId + "}";
-    private static readonly string[] ReadParameters = InvitationRequests.ReadParameters;
+    private static IReadOnlyList<string> ReadParameters => InvitationRequests.ReadParameters;
 
     [HttpPost]
     [RequirePermissions(Permissions.OrgUserInvite)]

@@ -17,8 +17,9 @@ public sealed class JsonApiResult(int status, Document document, string? locatio
     /// </summary>
     private const int BytesPerPagedResource = 1536;
 
-    /// <summary>The size a document's buffer starts at, for a page of <paramref name="resources"/> (0 for any other document).</summary>
-    internal static int BufferSizeFor(int resources) => InitialBufferSize + (resources * BytesPerPagedResource);
+    /// <summary>The size a document's buffer starts at: room for its page of resources, else for a single resource.</summary>
+    internal static int BufferSizeFor(Document document) =>
+        InitialBufferSize + (document.Data is ICollection<IResource> page ? page.Count * BytesPerPagedResource : 0);
 
     public int Status => status;
 
@@ -41,7 +42,7 @@ public sealed class JsonApiResult(int status, Document document, string? locatio
         // for a little more than Kestrel's 4 KiB blocks, so a 100-invitation page rented (and mostly allocated) an
         // 8 KiB array per 4 KiB it wrote. The headers go first (StartAsync): a body written before them would be held
         // aside and copied again.
-        using (var buffer = new PooledBufferWriter(BufferSizeFor(document.Data is ICollection<IResource> page ? page.Count : 0)))
+        using (var buffer = new PooledBufferWriter(BufferSizeFor(document)))
         {
             using (var writer = new Utf8JsonWriter(buffer, JsonApiSerializer.WriterOptions))
             {
