@@ -10,6 +10,12 @@ namespace JsonApiInvites.Api.Observability;
 /// </summary>
 public sealed class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLogMiddleware> logger)
 {
+    /// <summary>
+    /// The status logged for a request whose client went away before its response started (nginx's "client closed
+    /// request"): nothing was sent, so the response's status, still the default 200, would claim a success.
+    /// </summary>
+    public const int ClientClosedRequest = 499;
+
     /// <summary>Where <see cref="JsonApi.ErrorWriter"/> leaves the id of the error it wrote.</summary>
     public static readonly object ErrorIdKey = new();
 
@@ -58,7 +64,8 @@ public sealed class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLo
     {
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var errorId = context.Items.TryGetValue(ErrorIdKey, out var id) ? id as string : null;
-        var line = new RequestLine(context.Request.Method, context.Request.Path, context.Response.StatusCode, elapsed, errorId, Activity.Current?.TraceId);
+        var status = !context.Response.HasStarted && context.RequestAborted.IsCancellationRequested ? ClientClosedRequest : context.Response.StatusCode;
+        var line = new RequestLine(context.Request.Method, context.Request.Path, status, elapsed, errorId, Activity.Current?.TraceId);
         logger.Log(LogLevel.Information, RequestLine.EventId, line, null, RequestLine.Formatter);
     }
 
