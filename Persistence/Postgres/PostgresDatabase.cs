@@ -63,6 +63,8 @@ public sealed class PostgresDatabase : Database
             builder.WriteCoalescingBufferThresholdBytes = 250;
         }
 
+        // The pool as given (or Npgsql's default), before the cap below: the transactions' pool keeps it.
+        var givenMaxPoolSize = builder.MaxPoolSize;
         if (builder.Multiplexing && !Gives("Maximum Pool Size") && !Gives("MaxPoolSize"))
         {
             // Multiplexed, a few connections carry every request's commands, yet Npgsql opens another whenever all are
@@ -90,7 +92,7 @@ public sealed class PostgresDatabase : Database
         // default pool of 100). Transactions get a pool of their own, not multiplexed (GET one beside the same
         // burst: 6,000 a second), sized by the connection string or Npgsql's default.
         _transactions = builder.Multiplexing
-            ? NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(given.ConnectionString) { Multiplexing = false, MaxAutoPrepare = builder.MaxAutoPrepare, AutoPrepareMinUsages = builder.AutoPrepareMinUsages, NoResetOnClose = builder.NoResetOnClose })
+            ? NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Multiplexing = false, MaxPoolSize = givenMaxPoolSize })
             : _source;
 
         // The migration lock is a session lock: its connection must be one session (never multiplexed), and need not stay pooled.
