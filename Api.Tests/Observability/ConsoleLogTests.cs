@@ -85,6 +85,51 @@ public sealed class ConsoleLogTests
     }
 
     [Test]
+    public void The_duration_is_what_its_templates_format_writes_for_every_microsecond_up_to_two_seconds_and_beyond()
+    {
+        // The line writes the duration as whole tenths of a millisecond (integers are cheaper to format than a double
+        // with a custom format); the text must stay what "{DurationMs:0.0}" gives.
+        var random = new Random(15);
+        var durations = Enumerable.Range(0, 2_000_001).Select(us => us / 1000.0)
+            .Concat(Enumerable.Range(0, 100_000).Select(_ => random.NextDouble() * 100_000));
+        var bytes = new byte[256];
+        foreach (var duration in durations)
+        {
+            var line = new RequestLine("GET", new PathString("/"), 200, duration, null, null);
+            var expected = $"GET / 200 {duration.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} ms error - trace -";
+            line.TryWriteMessage(bytes, out var length);
+            if (line.ToString() != expected || !bytes.AsSpan(0, length).SequenceEqual(Encoding.UTF8.GetBytes(expected)))
+            {
+                Assert.Fail($"{duration:R} ms: expected \"{expected}\", got \"{line}\" and \"{Encoding.UTF8.GetString(bytes, 0, length)}\"");
+            }
+        }
+    }
+
+    [Test]
+    public void A_change_of_the_consoles_settings_reaches_the_lines_written_after_it()
+    {
+        var output = new MemoryStream();
+        var error = new MemoryStream();
+        var options = new ChangingOptions<ConsoleLoggerOptions>(new ConsoleLoggerOptions());
+        var services = new ServiceCollection().AddLogging(logging => logging.AddConsole().AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        })).BuildServiceProvider();
+        var provider = new BatchedConsoleLoggerProvider(options, services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>(), services.GetServices<ConsoleFormatter>(), output, error);
+        var logger = provider.CreateLogger(Category);
+
+        logger.Log(LogLevel.Information, RequestLine.EventId, Lines[0], null, RequestLine.Formatter);
+        options.Change(new ConsoleLoggerOptions { FormatterName = ConsoleFormatterNames.Json, LogToStandardErrorThreshold = LogLevel.Information });
+        logger.Log(LogLevel.Information, RequestLine.EventId, Lines[1], null, RequestLine.Formatter);
+        provider.Dispose();
+
+        Assert.That(Encoding.UTF8.GetString(output.ToArray()), Is.EqualTo($"info: {Category}[1] {Lines[0]}" + Environment.NewLine), "before the change: the simple format, on standard output");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(error.ToArray()))!;
+        Assert.That(json["Message"]!.GetValue<string>(), Is.EqualTo(Lines[1].ToString()), "after it: JSON, on standard error");
+    }
+
+    [Test]
     public void Every_line_reaches_the_output_in_order_by_the_stop_and_warnings_go_to_standard_error()
     {
         var output = new MemoryStream();
@@ -186,6 +231,31 @@ public sealed class ConsoleLogTests
         public T Get(string? name) => value;
 
         public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+
+    /// <summary>Options that change when told to, as a reloaded configuration file changes them.</summary>
+    private sealed class ChangingOptions<T>(T value) : IOptionsMonitor<T>
+    {
+        private readonly List<Action<T, string?>> _listeners = [];
+
+        public T CurrentValue { get; private set; } = value;
+
+        public T Get(string? name) => CurrentValue;
+
+        public IDisposable? OnChange(Action<T, string?> listener)
+        {
+            _listeners.Add(listener);
+            return null;
+        }
+
+        public void Change(T changed)
+        {
+            CurrentValue = changed;
+            foreach (var listener in _listeners)
+            {
+                listener(changed, Options.DefaultName);
+            }
+        }
     }
 
     /// <summary>An output that blocks every write (a full pipe nobody reads) until it is made to fail.</summary>

@@ -39,6 +39,8 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
     private bool _signalled;
     private bool _stalled;
     private volatile bool _closed;
+    private readonly IDisposable?[] _subscriptions;
+    private volatile Settings _settings;
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public BatchedConsoleLoggerProvider(IOptionsMonitor<ConsoleLoggerOptions> options, IOptionsMonitor<SimpleConsoleFormatterOptions> simpleOptions, IEnumerable<ConsoleFormatter> formatters)
@@ -54,6 +56,8 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         _formatters = formatters.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         _output = output;
         _error = error;
+        _settings = ReadSettings();
+        _subscriptions = [options.OnChange((_, _) => _settings = ReadSettings()), simpleOptions.OnChange((_, _) => _settings = ReadSettings())];
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Console log writer" };
         _writer.Start();
     }
@@ -64,6 +68,11 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
 
     public void Dispose()
     {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription?.Dispose();
+        }
+
         lock (_lock)
         {
             _closed = true;
@@ -73,8 +82,17 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         _writer.Join(TimeSpan.FromSeconds(5));
     }
 
-    private ConsoleFormatter Formatter =>
-        _formatters.TryGetValue(_options.CurrentValue.FormatterName ?? ConsoleFormatterNames.Simple, out var formatter) ? formatter : _formatters[ConsoleFormatterNames.Simple];
+    /// <summary>
+    /// What writing a line needs of the settings, read when they change rather than on every line (reading the options
+    /// three times a line, bench, GET one): the formatter, whether the request line is written directly, and from
+    /// which level lines go to standard error.
+    /// </summary>
+    private sealed record Settings(ConsoleFormatter Formatter, SimpleConsoleFormatterOptions? DirectSimple, LogLevel ErrorThreshold);
+
+    private Settings ReadSettings() => new(
+        _formatters.TryGetValue(_options.CurrentValue.FormatterName ?? ConsoleFormatterNames.Simple, out var formatter) ? formatter : _formatters[ConsoleFormatterNames.Simple],
+        DirectSimpleFormat(),
+        _options.CurrentValue.LogToStandardErrorThreshold);
 
     /// <summary>
     /// The simple format's settings when the request line can be written straight to UTF-8: the simple formatter, no
@@ -102,7 +120,7 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
     /// <summary>Adds a formatted line (UTF-8) to what the writer takes next.</summary>
     private void Append(ReadOnlySpan<byte> line, LogLevel level)
     {
-        var toError = level >= _options.CurrentValue.LogToStandardErrorThreshold;
+        var toError = level >= _settings.ErrorThreshold;
         lock (_lock)
         {
             if (_closed)
@@ -271,7 +289,7 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
                 return;
             }
 
-            if (typeof(TState) == typeof(RequestLine) && exception is null && provider.DirectSimpleFormat() is { } simple)
+            if (typeof(TState) == typeof(RequestLine) && exception is null && provider._settings.DirectSimple is { } simple)
             {
                 var bytes = _bytes ??= new byte[2048];
                 var now = simple.TimestampFormat is null ? default : simple.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
@@ -289,7 +307,7 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
             try
             {
                 var entry = new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter);
-                provider.Formatter.Write(in entry, provider._scopes, buffer);
+                provider._settings.Formatter.Write(in entry, provider._scopes, buffer);
                 var text = buffer.GetStringBuilder();
                 if (text.Length > 0)
                 {

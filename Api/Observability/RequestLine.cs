@@ -24,6 +24,7 @@ public readonly struct RequestLine(string method, PathString path, int status, d
 
     public string ErrorId => errorId ?? "-";
 
+    /// <summary>The trace id as hex (an <see cref="ActivityTraceId"/> keeps it as such: no formatting).</summary>
     public string TraceId => traceId?.ToHexString() ?? "-";
 
     public int Count => 7;
@@ -50,27 +51,29 @@ public readonly struct RequestLine(string method, PathString path, int status, d
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{method} {Path} {status} {durationMs:0.0} ms error {ErrorId} trace {TraceId}");
+    /// <summary>
+    /// The duration in tenths of a millisecond, rounded half away from zero: the line's <c>0.0</c>, written as two
+    /// integers (formatting a <see cref="double"/> with a custom format cost the line a fifth of its price, bench).
+    /// </summary>
+    private long Tenths => (long)Math.Round(Math.Max(0, durationMs) * 10, MidpointRounding.AwayFromZero);
+
+    public override string ToString()
+    {
+        var tenths = Tenths;
+        return string.Create(CultureInfo.InvariantCulture, $"{method} {Path} {status} {tenths / 10}.{tenths % 10} ms error {ErrorId} trace {TraceId}");
+    }
 
     /// <summary>Writes the message (what <see cref="ToString"/> returns) as UTF-8; false when it does not fit.</summary>
     public bool TryWriteMessage(Span<byte> destination, out int written)
     {
         written = 0;
-        Span<byte> traceBytes = stackalloc byte[16];
-        Span<char> trace = stackalloc char[32];
-        if (traceId is { } id)
-        {
-            id.CopyTo(traceBytes);
-            Convert.TryToHexStringLower(traceBytes, trace, out _);
-        }
-
-        var traceText = traceId is null ? "-".AsSpan() : trace;
+        var tenths = Tenths;
         return Utf8Text.Append(destination, method, ref written) && Utf8Text.Append(destination, " ", ref written)
             && Utf8Text.Append(destination, Path, ref written) && Utf8Text.Append(destination, " ", ref written)
             && Utf8Text.Append(destination, status, default, ref written) && Utf8Text.Append(destination, " ", ref written)
-            && Utf8Text.Append(destination, durationMs, "0.0", ref written) && Utf8Text.Append(destination, " ms error ", ref written)
+            && Utf8Text.Append(destination, tenths / 10, default, ref written) && Utf8Text.Append(destination, ".", ref written)
+            && Utf8Text.Append(destination, tenths % 10, default, ref written) && Utf8Text.Append(destination, " ms error ", ref written)
             && Utf8Text.Append(destination, ErrorId, ref written) && Utf8Text.Append(destination, " trace ", ref written)
-            && Utf8Text.Append(destination, traceText, ref written);
+            && Utf8Text.Append(destination, TraceId, ref written);
     }
 }
