@@ -1,5 +1,8 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using JsonApiInvites.Api.JsonApi;
 using JsonApiInvites.Domain.Tokens;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace JsonApiInvites.Api.Auth;
 
@@ -8,6 +11,8 @@ namespace JsonApiInvites.Api.Auth;
 /// its SHA-256 hash. Known tokens are remembered for <see cref="CacheLifetime"/> (by hash, never the secret), so a
 /// busy client costs one database lookup every few seconds instead of one per request, and a token revoked on any
 /// server is refused by every server within 5 s (SPEC §7). Expiry is checked against the clock on every request.
+/// An HTTP/1.x connection remembers the last <c>Authorization</c> header it carried with its hash, so a client sending
+/// the same token on every request of a kept-alive connection has it hashed once (<see cref="ConnectionSecret"/>).
 /// </summary>
 public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clock)
 {
@@ -92,10 +97,50 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
             return (string?)stored;
         }
 
-        var secret = ReadSecret(context.Request.Headers.Authorization.ToString());
-        var hash = secret is null ? null : TokenSecret.Hash(secret);
+        var hash = ConnectionSecret.HashOf(context, context.Request.Headers.Authorization.ToString());
         context.Items[typeof(TokenAuthenticator)] = hash;
         return hash;
+    }
+
+    /// <summary>
+    /// The last <c>Authorization</c> header of an HTTP/1.x connection and the hash of its secret. Hashing the secret
+    /// (SHA-256 through OpenSSL) was ≈ 2 % of GET one's time (bench), paid again on every request of a client that sends
+    /// the same token on one kept-alive connection; Kestrel already keeps that header's string from request to request
+    /// of the connection (it reuses header strings whose bytes repeat). The headers are compared in constant time, as a
+    /// proxy may carry several clients' requests on one connection. HTTP/2 and HTTP/3 connections, whose streams run
+    /// at once, and servers without connection items (the test host) hash every time.
+    /// </summary>
+    private sealed class ConnectionSecret(string header, string hash)
+    {
+        public static string? HashOf(HttpContext context, string header)
+        {
+            var protocol = context.Request.Protocol;
+            var items = HttpProtocol.IsHttp11(protocol) || HttpProtocol.IsHttp10(protocol) ? context.Features.Get<IConnectionItemsFeature>()?.Items : null;
+            if (items is not null && items.TryGetValue(typeof(ConnectionSecret), out var stored) && stored is ConnectionSecret last && last.Presented(header))
+            {
+                return last.Hash;
+            }
+
+            var secret = ReadSecret(header);
+            if (secret is null)
+            {
+                return null;
+            }
+
+            var hash = TokenSecret.Hash(secret);
+            if (items is not null)
+            {
+                items[typeof(ConnectionSecret)] = new ConnectionSecret(header, hash);
+            }
+
+            return hash;
+        }
+
+        private string Hash => hash;
+
+        private bool Presented(string other) =>
+            ReferenceEquals(header, other)
+            || (header.Length == other.Length && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(header.AsSpan()), MemoryMarshal.AsBytes(other.AsSpan())));
     }
 
     public static string? ReadSecret(string header)
