@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using JsonApiInvites.Api.Versioning;
 
 namespace JsonApiInvites.Api.JsonApi;
 
@@ -8,13 +9,15 @@ namespace JsonApiInvites.Api.JsonApi;
 /// Root-relative links that keep the client's requested version, so following a link never changes the
 /// version a client is pinned to.
 /// </summary>
-public sealed class LinkBuilder(string requestedVersion)
+public sealed class LinkBuilder(ApiVersionContext version)
 {
-    // Built once per request: every link of a document ends with it (a list of 100 invitations has 500 links).
-    private readonly string _query = "?version=" + Uri.EscapeDataString(requestedVersion);
+    // Every link of a document ends with it (a list of 100 invitations has 500 links); formatted once per resolved
+    // version (ApiVersionContext is cached with its resolution), not per request.
+    private readonly string _query = version.LinkQuery;
     private byte[]? _queryUtf8;
 
-    public string RequestedVersion => requestedVersion;
+    /// <summary>The query every link ends with: the requested version, as the client may send it again.</summary>
+    public static string QueryFor(ApiVersionName requested) => "?version=" + Uri.EscapeDataString(requested.ToString());
 
     public string To(string path) => string.Concat(path, _query);
 

@@ -19,9 +19,27 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
     /// The top-level self link of a GET: "the link that generated the current response document", every parameter
     /// kept. Built only when a route asks (lists and writes link elsewhere).
     /// </summary>
-    public string Self => _self ??= Links.To(
-        Request.Path,
-        Request.Query.Where(p => p.Key != ApiVersionMiddleware.QueryParameter).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())));
+    public string Self => _self ??= OnlyTheVersion(Request.Query)
+        ? Links.To(Request.Path) // the most common GET: nothing to keep but the version, which the link builder writes
+        : Links.To(
+            Request.Path,
+            Request.Query.Where(p => p.Key != ApiVersionMiddleware.QueryParameter).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())));
+
+    /// <summary>Whether the query string has no parameter but <c>version</c>, spelled so (the long form keeps any other spelling).</summary>
+    private static bool OnlyTheVersion(IQueryCollection query)
+    {
+        if (query.Count != 1)
+        {
+            return query.Count == 0;
+        }
+
+        foreach (var (name, _) in query)
+        {
+            return name == ApiVersionMiddleware.QueryParameter;
+        }
+
+        return true;
+    }
 
     /// <summary>Every resource type with its fields at a version: <c>fields[TYPE]</c> may name any of them on any route.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> FieldsAt(ApiVersionName served) =>
@@ -51,6 +69,6 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
         var query = QueryReader.Check(context.Request.Query, known);
         var includes = known.Contains(QueryReader.Include) ? query.Includes(includePaths ?? NoPaths) : null;
         var fields = known.Contains(QueryReader.FieldsFamily) ? query.Fields(FieldsAt(version.Served)) : Fieldsets.All;
-        return new ResourceRequest(version, query, new LinkBuilder(version.Requested.ToString()), fields, includes, context.Request);
+        return new ResourceRequest(version, query, new LinkBuilder(version), fields, includes, context.Request);
     }
 }
