@@ -11,8 +11,9 @@ namespace JsonApiInvites.Api.Auth;
 /// its SHA-256 hash. Known tokens are remembered for <see cref="CacheLifetime"/> (by hash, never the secret), so a
 /// busy client costs one database lookup every few seconds instead of one per request, and a token revoked on any
 /// server is refused by every server within 5 s (SPEC §7). Expiry is checked against the clock on every request.
-/// An HTTP/1.x connection remembers the last <c>Authorization</c> header it carried with its hash, so a client sending
-/// the same token on every request of a kept-alive connection has it hashed once (<see cref="ConnectionSecret"/>).
+/// An HTTP/1.x connection remembers the last <c>Authorization</c> header it carried with its hash, as long as the
+/// connection lasts and its requests keep presenting a token, so a client sending the same token on every request of
+/// a kept-alive connection has it hashed once (<see cref="ConnectionSecret"/>).
 /// </summary>
 public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clock)
 {
@@ -124,6 +125,8 @@ public sealed class TokenAuthenticator(ITokenRepository tokens, TimeProvider clo
             var secret = ReadSecret(header);
             if (secret is null)
             {
+                // Nothing presented: nothing of an earlier request's (a proxy's connection may carry another client) stays.
+                items?.Remove(typeof(ConnectionSecret));
                 return null;
             }
 

@@ -9,15 +9,31 @@ namespace JsonApiInvites.Api.JsonApi;
 /// Root-relative links that keep the client's requested version, so following a link never changes the
 /// version a client is pinned to.
 /// </summary>
-public sealed class LinkBuilder(ApiVersionContext version)
+public sealed class LinkBuilder(ApiVersionName requested)
 {
-    // Every link of a document ends with it (a list of 100 invitations has 500 links); formatted once per resolved
-    // version (ApiVersionContext is cached with its resolution), not per request.
-    private readonly string _query = version.LinkQuery;
+    // Every link of a document ends with it (a list of 100 invitations has 500 links); formatted once per requested
+    // version, not per request (formatting the date was measurable on GET one).
+    private readonly string _query = QueryFor(requested);
     private byte[]? _queryUtf8;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ApiVersionName, string> Queries = new();
+
     /// <summary>The query every link ends with: the requested version, as the client may send it again.</summary>
-    public static string QueryFor(ApiVersionName requested) => "?version=" + Uri.EscapeDataString(requested.ToString());
+    private static string QueryFor(ApiVersionName requested)
+    {
+        if (Queries.TryGetValue(requested, out var query))
+        {
+            return query;
+        }
+
+        // Any date may be requested: the memory stays bounded, as the version middleware's own cache does.
+        if (Queries.Count >= 1000)
+        {
+            Queries.Clear();
+        }
+
+        return Queries[requested] = "?version=" + Uri.EscapeDataString(requested.ToString());
+    }
 
     public string To(string path) => string.Concat(path, _query);
 

@@ -56,8 +56,9 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         _formatters = formatters.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         _output = output;
         _error = error;
-        _settings = ReadSettings();
+        // Listening first, then reading: a change made in between is not missed.
         _subscriptions = [options.OnChange((_, _) => _settings = ReadSettings()), simpleOptions.OnChange((_, _) => _settings = ReadSettings())];
+        _settings = ReadSettings();
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Console log writer" };
         _writer.Start();
     }

@@ -69,6 +69,6 @@ public sealed record ResourceRequest(ApiVersionContext Version, QueryReader Quer
         var query = QueryReader.Check(context.Request.Query, known);
         var includes = known.Contains(QueryReader.Include) ? query.Includes(includePaths ?? NoPaths) : null;
         var fields = known.Contains(QueryReader.FieldsFamily) ? query.Fields(FieldsAt(version.Served)) : Fieldsets.All;
-        return new ResourceRequest(version, query, new LinkBuilder(version), fields, includes, context.Request);
+        return new ResourceRequest(version, query, new LinkBuilder(version.Requested), fields, includes, context.Request);
     }
 }

@@ -1,11 +1,7 @@
 namespace JsonApiInvites.Api.Versioning;
 
 /// <summary>What a versioned request asked for and what it is served; set by <see cref="ApiVersionMiddleware"/>.</summary>
-public sealed record ApiVersionContext(ApiVersionName Requested, ApiVersionName Served, VersionLifecycle Lifecycle)
-{
-    /// <summary>The query string every link of the response carries (<see cref="JsonApi.LinkBuilder"/>), made with the context.</summary>
-    public string LinkQuery { get; } = JsonApi.LinkBuilder.QueryFor(Requested);
-}
+public sealed record ApiVersionContext(ApiVersionName Requested, ApiVersionName Served, VersionLifecycle Lifecycle);
 
 public static class ApiVersionHttpContextExtensions
 {
