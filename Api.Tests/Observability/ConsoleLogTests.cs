@@ -111,12 +111,7 @@ public sealed class ConsoleLogTests
         var output = new MemoryStream();
         var error = new MemoryStream();
         var options = new ChangingOptions<ConsoleLoggerOptions>(new ConsoleLoggerOptions());
-        var services = new ServiceCollection().AddLogging(logging => logging.AddConsole().AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        })).BuildServiceProvider();
-        var provider = new BatchedConsoleLoggerProvider(options, services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>(), services.GetServices<ConsoleFormatter>(), output, error);
+        var provider = Provider(output, error, options);
         var logger = provider.CreateLogger(Category);
 
         logger.Log(LogLevel.Information, RequestLine.EventId, Lines[0], null, RequestLine.Formatter);
@@ -209,7 +204,10 @@ public sealed class ConsoleLogTests
         return services.GetServices<ConsoleFormatter>().Single(f => f.Name == ConsoleFormatterNames.Simple);
     }
 
-    private static BatchedConsoleLoggerProvider Provider(Stream output, Stream error, ConsoleLoggerOptions options)
+    private static BatchedConsoleLoggerProvider Provider(Stream output, Stream error, ConsoleLoggerOptions options) =>
+        Provider(output, error, new ChangingOptions<ConsoleLoggerOptions>(options));
+
+    private static BatchedConsoleLoggerProvider Provider(Stream output, Stream error, IOptionsMonitor<ConsoleLoggerOptions> options)
     {
         var services = new ServiceCollection().AddLogging(logging => logging.AddConsole().AddSimpleConsole(o =>
         {
@@ -217,23 +215,14 @@ public sealed class ConsoleLogTests
             o.ColorBehavior = LoggerColorBehavior.Disabled;
         })).BuildServiceProvider();
         return new BatchedConsoleLoggerProvider(
-            new FixedOptions<ConsoleLoggerOptions>(options),
+            options,
             services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>(),
             services.GetServices<ConsoleFormatter>(),
             output,
             error);
     }
 
-    private sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
-    }
-
-    /// <summary>Options that change when told to, as a reloaded configuration file changes them.</summary>
+    /// <summary>Options that change only when told to, as a reloaded configuration file changes them.</summary>
     private sealed class ChangingOptions<T>(T value) : IOptionsMonitor<T>
     {
         private readonly List<Action<T, string?>> _listeners = [];
