@@ -304,8 +304,11 @@ public sealed class PostgresDatabase : Database
 
         public override DbCommand Command(string sql) => new NpgsqlCommand(sql, connection);
 
-        public override async ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken) =>
-            await command.ExecuteReaderAsync(cancellationToken);
+        public override async ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken)
+        {
+            PositionalSql.Apply((NpgsqlCommand)command);
+            return await command.ExecuteReaderAsync(cancellationToken);
+        }
 
         public override ValueTask DisposeAsync() => connection.DisposeAsync();
     }
