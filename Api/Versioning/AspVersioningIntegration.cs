@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Asp.Versioning;
 
@@ -17,15 +18,30 @@ public sealed class DatedApiVersionParser : IApiVersionParser
     public ApiVersion Parse(ReadOnlySpan<char> text) =>
         TryParse(text, out var version) ? version : throw new FormatException($"'{text}' is not a dated API version.");
 
+    // Asp.Versioning's routing parses the served version of every request again (ApiVersionMiddleware hands it one of
+    // the few declared versions' strings): each text parsed well is remembered, up to a bound, as ApiVersion is immutable.
+    private const int MaxRemembered = 256;
+    private readonly ConcurrentDictionary<string, ApiVersion> _parsed = new(StringComparer.Ordinal);
+
     public bool TryParse(ReadOnlySpan<char> text, [MaybeNullWhen(false)] out ApiVersion apiVersion)
     {
-        apiVersion = null;
+        var parsed = _parsed.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (parsed.TryGetValue(text, out apiVersion))
+        {
+            return true;
+        }
+
         if (!ApiVersionName.TryParse(text.ToString(), DateOnly.MinValue, out var version) || version.Date == DateOnly.MinValue)
         {
             return false;
         }
 
         apiVersion = ToApiVersion(version);
+        if (_parsed.Count < MaxRemembered)
+        {
+            parsed.TryAdd(text, apiVersion);
+        }
+
         return true;
     }
 }
