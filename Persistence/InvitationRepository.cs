@@ -95,6 +95,10 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         ON CONFLICT (organization_id, email_key) WHERE state = 'pending' DO NOTHING
         """;
 
+    /// <summary>The WHERE clause of <see cref="Where"/> without filters, and GET one's query with it (made once, not per request).</summary>
+    private const string OrganizationOnly = "organization_id = @OrganizationId";
+    private const string FindInOrganizationSql = $"{SelectColumns} WHERE {OrganizationOnly} AND id = @Id";
+
     private const string MemberSql = "SELECT 1 FROM memberships WHERE organization_id = @OrganizationId AND email_key = @EmailKey";
 
     public async Task<Invitation?> FindAsync(Guid organizationId, Guid invitationId, InvitationFilter filter, CancellationToken cancellationToken)
@@ -102,7 +106,8 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
         var (where, parameters) = Where(organizationId, filter);
         parameters.Add(("@Id", db.Param(invitationId)));
         await using var session = await db.ReadAsync(cancellationToken);
-        var command = KeysetPages.Bind(session.Command($"{SelectColumns} WHERE {where} AND id = @Id"), parameters);
+        var sql = where == OrganizationOnly ? FindInOrganizationSql : $"{SelectColumns} WHERE {where} AND id = @Id";
+        var command = KeysetPages.Bind(session.Command(sql), parameters);
         await using var reader = await session.ExecuteReaderAsync(command, cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader, organizationId) : null;
     }
@@ -230,7 +235,7 @@ public sealed class InvitationRepository(Database db) : IInvitationRepository
     private (string Sql, List<(string Name, object Value)> Parameters) Where(Guid organizationId, InvitationFilter filter)
     {
         var parameters = new List<(string Name, object Value)>(6) { ("@OrganizationId", db.Param(organizationId)) };
-        var sql = "organization_id = @OrganizationId";
+        var sql = OrganizationOnly;
 
         if (filter.Statuses.Count < Enum.GetValues<InvitationStatus>().Length)
         {

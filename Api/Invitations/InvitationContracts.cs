@@ -111,7 +111,17 @@ public static class InvitationContracts
         }
     }
 
-    public static InvitationContract For(ApiVersionName served) =>
-        All.FirstOrDefault(c => c.Version == served)
-        ?? throw new InvalidOperationException($"No site_invitation contract is declared for version {served}.");
+    public static InvitationContract For(ApiVersionName served)
+    {
+        // Once per request: an indexed loop, not a lambda capturing the version nor a boxed enumerator.
+        for (var at = 0; at < All.Count; at++)
+        {
+            if (All[at].Version == served)
+            {
+                return All[at];
+            }
+        }
+
+        throw new InvalidOperationException($"No site_invitation contract is declared for version {served}.");
+    }
 }

@@ -31,7 +31,8 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
     private static readonly ToOneRelationship Organization = new(OrganizationRelationship, OrganizationResources.Type);
     private static readonly ToOneRelationship Membership = new(MembershipRelationship, Memberships.MembershipResources.Type);
 
-    private readonly InvitationAttribute[] _shownAttributes = [.. contract.Attributes.Where(a => fields.Shows(Type, a.Name))];
+    private readonly IReadOnlyList<InvitationAttribute> _shownAttributes =
+        fields.Restricts(Type) ? [.. contract.Attributes.Where(a => fields.Shows(Type, a.Name))] : contract.Attributes;
     private readonly bool _showsRole = fields.Shows(Type, RoleRelationship);
     private readonly bool _showsOrganization = fields.Shows(Type, OrganizationRelationship);
     private readonly bool _showsMembership = contract.Relationships.Contains(MembershipRelationship) && fields.Shows(Type, MembershipRelationship);
@@ -48,11 +49,12 @@ public sealed class InvitationResources(InvitationContract contract, LinkBuilder
         writer.WriteStartObject();
         writer.WriteString(DocumentWriter.TypeName, TypeValue);
         Utf8Resource.WriteId(writer, path[^GuidLength..]);
-        if (_shownAttributes.Length > 0)
+        if (_shownAttributes.Count > 0)
         {
             writer.WriteStartObject(DocumentWriter.AttributesName);
-            foreach (var attribute in _shownAttributes)
+            for (var at = 0; at < _shownAttributes.Count; at++)
             {
+                var attribute = _shownAttributes[at];
                 writer.WritePropertyName(attribute.EncodedName);
                 attribute.Write(writer, invitation, now);
             }

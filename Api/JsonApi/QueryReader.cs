@@ -9,6 +9,9 @@ public sealed class Fieldsets(IReadOnlyDictionary<string, IReadOnlySet<string>> 
 
     public bool Shows(string type, string field) => !byType.TryGetValue(type, out var fields) || fields.Contains(field);
 
+    /// <summary>Whether <paramref name="type"/> has a fieldset (else it shows all its fields).</summary>
+    public bool Restricts(string type) => byType.ContainsKey(type);
+
     /// <summary>Adds the member when the fieldset of <paramref name="type"/> shows <paramref name="field"/>.</summary>
     public void AddIfShown<T>(Dictionary<string, T> members, string type, string field, T value)
     {
@@ -89,7 +92,7 @@ public sealed class QueryReader
     /// <summary>Reads every <c>fields[TYPE]</c>; <paramref name="fieldsByType"/> lists each known type's fields.</summary>
     public Fieldsets Fields(IReadOnlyDictionary<string, IReadOnlyList<string>> fieldsByType)
     {
-        var result = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        Dictionary<string, IReadOnlySet<string>>? result = null;
         foreach (var (name, values) in _query)
         {
             if (FamilyOf(name) != FieldsFamily)
@@ -109,10 +112,11 @@ public sealed class QueryReader
                 throw new JsonApiException(Errors.InvalidQueryParameter(name, $"'{field}' is not a field of '{type}'; its fields are {string.Join(", ", known)}."));
             }
 
+            result ??= new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
             result[type] = fields;
         }
 
-        return new Fieldsets(result);
+        return result is null ? Fieldsets.All : new Fieldsets(result);
     }
 
     /// <summary><c>fields[x]</c> → <c>fields</c>; a name without a well-formed <c>[...]</c> suffix is its own family.</summary>
