@@ -6,14 +6,11 @@ namespace JsonApiInvites.Api.JsonApi;
 /// </summary>
 public sealed class HeadRequestMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await next(context);
-            return;
-        }
+    // Every other request passes straight through, without an async state machine of its own.
+    public Task InvokeAsync(HttpContext context) => HttpMethods.IsHead(context.Request.Method) ? AsGetAsync(context) : next(context);
 
+    private async Task AsGetAsync(HttpContext context)
+    {
         var body = context.Response.Body;
         context.Request.Method = HttpMethods.Get;
         context.Response.Body = Stream.Null;

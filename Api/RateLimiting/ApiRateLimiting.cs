@@ -107,17 +107,20 @@ public sealed class WindowLease(bool acquired, TimeSpan? retryAfter) : RateLimit
 }
 
 /// <summary>
-/// One <see cref="AlignedWindowRateLimiter"/> per partition (<see cref="ApiRateLimiting.PartitionKey"/>), found without
+/// One <see cref="AlignedWindowRateLimiter"/> per partition (<see cref="ApiRateLimiting.PartitionKey"/>: a token, kept by
+/// its id, or a client address), found without
 /// a lock (the framework's <c>PartitionedRateLimiter.Create</c> takes one process-wide lock on every acquire and every
 /// statistics read) and remembered on the request, which asks twice: to acquire, then for the remaining-permits header.
 /// Partitions idle for a whole window are swept, so one-off client addresses do not accumulate.
 /// </summary>
 public sealed class ApiPartitionedRateLimiter(int permitLimit, TimeSpan window, TimeProvider clock) : PartitionedRateLimiter<HttpContext>
 {
-    private readonly ConcurrentDictionary<string, AlignedWindowRateLimiter> _partitions = new(StringComparer.Ordinal);
+    // A token's partition is found by its id (no key string made per request); a client address's by its text.
+    private readonly ConcurrentDictionary<Guid, AlignedWindowRateLimiter> _tokens = new();
+    private readonly ConcurrentDictionary<string, AlignedWindowRateLimiter> _addresses = new(StringComparer.Ordinal);
     private long _nextSweepMilliseconds = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public int PartitionCount => _partitions.Count;
+    public int PartitionCount => _tokens.Count + _addresses.Count;
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => Partition(resource).GetStatistics();
 
@@ -134,10 +137,16 @@ public sealed class ApiPartitionedRateLimiter(int permitLimit, TimeSpan window, 
         }
 
         SweepWhenDue();
-        var limiter = _partitions.GetOrAdd(ApiRateLimiting.PartitionKey(context), _ => new AlignedWindowRateLimiter(permitLimit, window, clock));
+        var limiter = context.Features.Get<Domain.Tokens.ApiToken>() is { } token
+            ? Of(_tokens, token.Id)
+            : Of(_addresses, ApiRateLimiting.PartitionKey(context));
         context.Features.Set(limiter);
         return limiter;
     }
+
+    private AlignedWindowRateLimiter Of<TKey>(ConcurrentDictionary<TKey, AlignedWindowRateLimiter> partitions, TKey key)
+        where TKey : notnull =>
+        partitions.TryGetValue(key, out var limiter) ? limiter : partitions.GetOrAdd(key, _ => new AlignedWindowRateLimiter(permitLimit, window, clock));
 
     private void SweepWhenDue()
     {
@@ -148,11 +157,18 @@ public sealed class ApiPartitionedRateLimiter(int permitLimit, TimeSpan window, 
             return;
         }
 
-        foreach (var (key, limiter) in _partitions)
+        Sweep(_tokens);
+        Sweep(_addresses);
+    }
+
+    private void Sweep<TKey>(ConcurrentDictionary<TKey, AlignedWindowRateLimiter> partitions)
+        where TKey : notnull
+    {
+        foreach (var (key, limiter) in partitions)
         {
             if (limiter.IdleDuration is { } idle && idle >= window)
             {
-                _partitions.TryRemove(KeyValuePair.Create(key, limiter));
+                partitions.TryRemove(KeyValuePair.Create(key, limiter));
             }
         }
     }
