@@ -24,6 +24,21 @@ public sealed class Rfc3339Tests
         Assert.That(Rfc3339.Format(value), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void Formats_any_instant_as_the_framework_does()
+    {
+        var random = new Random(20261130);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var value = new DateTimeOffset(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), TimeSpan.Zero);
+            var expected = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            if (Rfc3339.Format(value) != expected)
+            {
+                Assert.Fail($"{value.UtcTicks} ticks: {Rfc3339.Format(value)}, expected {expected}");
+            }
+        }
+    }
+
     [TestCaseSource(nameof(Values))]
     public void Writes_the_same_text_as_a_json_string(DateTimeOffset value)
     {

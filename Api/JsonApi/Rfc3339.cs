@@ -20,22 +20,32 @@ public static class Rfc3339
         writer.WriteStringValue(Format(value, text));
     }
 
+    // Every list writes two of these a resource: the date's parts come from one calculation (DateTime's Year, Month and
+    // Day properties each repeat it), the time's from the seconds into the day.
     private static ReadOnlySpan<byte> Format(DateTimeOffset value, Span<byte> text)
     {
         var utc = value.UtcDateTime;
-        Digits(text[..4], utc.Year);
+        utc.Deconstruct(out int year, out int month, out int day);
+        var secondOfDay = (int)(utc.Ticks / TimeSpan.TicksPerSecond % 86_400);
+        Digits(text[..4], year);
         text[4] = (byte)'-';
-        Digits(text[5..7], utc.Month);
+        TwoDigits(text[5..], month);
         text[7] = (byte)'-';
-        Digits(text[8..10], utc.Day);
+        TwoDigits(text[8..], day);
         text[10] = (byte)'T';
-        Digits(text[11..13], utc.Hour);
+        TwoDigits(text[11..], secondOfDay / 3600);
         text[13] = (byte)':';
-        Digits(text[14..16], utc.Minute);
+        TwoDigits(text[14..], secondOfDay / 60 % 60);
         text[16] = (byte)':';
-        Digits(text[17..19], utc.Second);
+        TwoDigits(text[17..], secondOfDay % 60);
         text[19] = (byte)'Z';
         return text[..Length];
+    }
+
+    private static void TwoDigits(Span<byte> target, int value)
+    {
+        target[0] = (byte)('0' + (value / 10));
+        target[1] = (byte)('0' + (value % 10));
     }
 
     private static void Digits(Span<byte> target, int value)
