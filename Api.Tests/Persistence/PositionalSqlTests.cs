@@ -1,4 +1,5 @@
 using JsonApiInvites.Api.Tests.Infrastructure;
+using JsonApiInvites.Persistence;
 using JsonApiInvites.Persistence.Postgres;
 using Npgsql;
 
@@ -23,7 +24,7 @@ public sealed class PositionalSqlTests
     [TestCase("SELECT 'a@b.test', \"@Column\" FROM t WHERE x = @X", "SELECT 'a@b.test', \"@Column\" FROM t WHERE x = $1", TestName = "Quoted text and identifiers are left as they are")]
     [TestCase("SELECT 'it''s @Not' WHERE x = @X", "SELECT 'it''s @Not' WHERE x = $1", TestName = "A doubled quote stays inside its string")]
     [TestCase("SELECT @X::uuid, @X::text", "SELECT $1::uuid, $1::text", TestName = "Casts after a placeholder are kept")]
-    [TestCase("SELECT 1 WHERE v @@ q AND x = @X", "SELECT 1 WHERE v @@ q AND x = $1", TestName = "Operators made of @ are not placeholders")]
+    [TestCase("SELECT 1 WHERE v @@q AND x = @X", "SELECT 1 WHERE v @@q AND x = $1", TestName = "A name right after @@ is not a placeholder, as Npgsql reads it")]
     [TestCase("SELECT a.b@X, @x_1.y", "SELECT a.b$1, $2", TestName = "A name runs over letters, digits, underscores and dots, as Npgsql reads it")]
     public void Translates(string sql, string expected) =>
         Assert.That(PositionalSql.Translate(sql)?.Sql, Is.EqualTo(expected));
@@ -36,6 +37,7 @@ public sealed class PositionalSqlTests
     [TestCase("SELECT E'\\'' WHERE x = @X", TestName = "A backslash escape")]
     [TestCase("SELECT :Y WHERE x = @X", TestName = "A colon placeholder")]
     [TestCase("SELECT 'open WHERE x = @X", TestName = "An unclosed quote")]
+    [TestCase("SELECT @Id::text, @id::text", TestName = "Two names that differ only in case (one parameter to Npgsql)")]
     public void Leaves_to_Npgsql_what_it_might_read_otherwise(string sql) =>
         Assert.That(PositionalSql.Translate(sql), Is.Null);
 
@@ -66,6 +68,45 @@ public sealed class PositionalSqlTests
         Assert.That(PositionalSql.Apply(command), Is.False);
         Assert.That(command.CommandText, Is.EqualTo(sql));
         Assert.That(command.Parameters.Select(p => p.ParameterName), Is.EqualTo(new[] { first, second, third }.OfType<string>()));
+    }
+
+    [Test]
+    public void A_command_with_an_output_parameter_or_already_translated_is_left_as_it_is()
+    {
+        using var output = new NpgsqlCommand("SELECT @A::text");
+        output.Parameters.Add(new NpgsqlParameter("@A", "a") { Direction = System.Data.ParameterDirection.InputOutput });
+        using var twice = new NpgsqlCommand("SELECT @A::text");
+        twice.Parameters.Add(new NpgsqlParameter("@A", "a"));
+
+        Assert.That(PositionalSql.Apply(output), Is.False);
+        Assert.That(output.Parameters[0].ParameterName, Is.EqualTo("@A"));
+        Assert.That(PositionalSql.Apply(twice), Is.True, "the first time");
+        Assert.That(PositionalSql.Apply(twice), Is.False, "the second time: already positional");
+        Assert.That(twice.CommandText, Is.EqualTo("SELECT $1::text"));
+    }
+
+    [Test]
+    public async Task The_database_sends_its_reads_positional()
+    {
+        TestPostgres.Require();
+        var (schema, connectionString) = TestPostgres.CreateSchema();
+        try
+        {
+            await using var database = new PostgresDatabase(connectionString);
+            await using var session = await database.ReadAsync(CancellationToken.None);
+            var command = session.Command("SELECT @B::text || @A::text").With("@A", "a").With("@B", "b");
+            await using (var reader = await session.ExecuteReaderAsync(command, CancellationToken.None))
+            {
+                Assert.That(await reader.ReadAsync(), Is.True);
+                Assert.That(reader.GetString(0), Is.EqualTo("ba"));
+            }
+
+            Assert.That(command.CommandText, Is.EqualTo("SELECT $1::text || $2::text"), "translated on its way out");
+        }
+        finally
+        {
+            TestPostgres.DropSchema(schema);
+        }
     }
 
     [Test]

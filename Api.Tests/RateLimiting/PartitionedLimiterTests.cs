@@ -72,6 +72,31 @@ public sealed class PartitionedLimiterTests
     }
 
     [Test]
+    public void A_token_has_one_budget_from_any_address_and_its_idle_partition_is_swept()
+    {
+        var clock = new TestClock(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+        using var limiter = new ApiPartitionedRateLimiter(3, TimeSpan.FromSeconds(60), clock);
+        var token = new Domain.Tokens.ApiToken(Guid.NewGuid(), Guid.NewGuid(), "ci", ["org.read"], clock.GetUtcNow());
+        limiter.AttemptAcquire(WithToken(Client("10.0.0.1"), token)).Dispose();
+        limiter.AttemptAcquire(WithToken(Client("10.0.0.2"), token)).Dispose();
+
+        Assert.That(limiter.GetStatistics(WithToken(Client("10.0.0.3"), token))!.CurrentAvailablePermits, Is.EqualTo(1), "one budget across addresses");
+        Assert.That(limiter.GetStatistics(Client("10.0.0.1"))!.CurrentAvailablePermits, Is.EqualTo(3), "the address's own budget is untouched");
+        Assert.That(limiter.PartitionCount, Is.EqualTo(2));
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        limiter.AttemptAcquire(Client("10.0.0.9")).Dispose();
+
+        Assert.That(limiter.PartitionCount, Is.EqualTo(1), "the token's and the first address's idle partitions are swept");
+    }
+
+    private static DefaultHttpContext WithToken(DefaultHttpContext context, Domain.Tokens.ApiToken token)
+    {
+        context.Features.Set(token);
+        return context;
+    }
+
+    [Test]
     public void One_request_asks_its_partition_once_and_reads_the_permits_it_left()
     {
         var clock = new TestClock(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));

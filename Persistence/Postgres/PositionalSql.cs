@@ -8,13 +8,16 @@ namespace JsonApiInvites.Persistence.Postgres;
 /// Given named parameters, Npgsql parses and rewrites a command's text on every execution (a StringBuilder, the new
 /// text, a name map: ≈ a tenth of GET one's allocations on PostgreSQL); given positional ones, it sends the text as is.
 /// Only plain text is translated: anything Npgsql's parser might read differently (dollar quotes, comments,
-/// backslashes, semicolons, <c>:name</c>) leaves the command to Npgsql, and so does any command whose parameters are not
-/// exactly the placeholders' names.
+/// backslashes, semicolons, <c>:name</c>, two names that differ only in case) leaves the command to Npgsql, and so
+/// does any command whose parameters are not exactly the placeholders' names, each an input.
 /// </summary>
 public sealed class PositionalSql
 {
-    private const int MaxRemembered = 1024;
+    // Lists alone make a few thousand texts (limits written into the SQL, filters, cursors); counted apart, since
+    // ConcurrentDictionary.Count takes every lock of the dictionary.
+    private const int MaxRemembered = 4096;
     private static readonly ConcurrentDictionary<string, PositionalSql?> Remembered = new(StringComparer.Ordinal);
+    private static int _rememberedCount;
 
     private PositionalSql(string sql, string[] names)
     {
@@ -35,7 +38,7 @@ public sealed class PositionalSql
     public static bool Apply(NpgsqlCommand command)
     {
         var parameters = command.Parameters;
-        if (parameters.Count == 0)
+        if (parameters.Count == 0 || command.CommandType != System.Data.CommandType.Text)
         {
             return false;
         }
@@ -44,9 +47,9 @@ public sealed class PositionalSql
         if (!Remembered.TryGetValue(text, out var translation))
         {
             translation = Translate(text);
-            if (Remembered.Count < MaxRemembered)
+            if (Volatile.Read(ref _rememberedCount) < MaxRemembered && Remembered.TryAdd(text, translation))
             {
-                Remembered.TryAdd(text, translation);
+                Interlocked.Increment(ref _rememberedCount);
             }
         }
 
@@ -171,6 +174,12 @@ public sealed class PositionalSql
                 var index = names.IndexOf(name);
                 if (index < 0)
                 {
+                    if (names.Exists(other => other.Equals(name, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        // Npgsql matches names ignoring case, so @Id and @id may be one parameter to it: not translated.
+                        return null;
+                    }
+
                     names.Add(name);
                     index = names.Count - 1;
                 }

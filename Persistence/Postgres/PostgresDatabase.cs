@@ -306,7 +306,11 @@ public sealed class PostgresDatabase : Database
 
         public override async ValueTask<DbDataReader> ExecuteReaderAsync(DbCommand command, CancellationToken cancellationToken)
         {
-            PositionalSql.Apply((NpgsqlCommand)command);
+            if (command is NpgsqlCommand npgsql)
+            {
+                PositionalSql.Apply(npgsql);
+            }
+
             return await command.ExecuteReaderAsync(cancellationToken);
         }
 
