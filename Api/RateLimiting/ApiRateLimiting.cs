@@ -137,7 +137,7 @@ public sealed class ApiPartitionedRateLimiter(int permitLimit, TimeSpan window, 
         }
 
         SweepWhenDue();
-        var limiter = context.Features.Get<Domain.Tokens.ApiToken>() is { } token
+        var limiter = ApiRateLimiting.PartitionToken(context) is { } token
             ? Of(_tokens, token.Id)
             : Of(_addresses, ApiRateLimiting.PartitionKey(context));
         context.Features.Set(limiter);
@@ -189,9 +189,12 @@ public static class ApiRateLimiting
     /// spelling of one token (<c>Bearer</c>, <c>bearer</c>, <c>token</c>) shares one budget.
     /// </summary>
     public static string PartitionKey(HttpContext context) =>
-        context.Features.Get<Domain.Tokens.ApiToken>() is { } token
+        PartitionToken(context) is { } token
             ? "token:" + token.Id.ToString("N")
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>The token whose budget a request spends, if any (else it spends its address's): see <see cref="PartitionKey"/>.</summary>
+    public static Domain.Tokens.ApiToken? PartitionToken(HttpContext context) => context.Features.Get<Domain.Tokens.ApiToken>();
 
     /// <summary>Builds the limiter of the configured store; null when it can, else one line for the operator.</summary>
     public static string? CheckConfiguration(IServiceProvider services)
@@ -273,7 +276,7 @@ public static class ApiRateLimiting
                 Observability.Telemetry.RateLimitRejections.Add(1);
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                var byToken = PartitionKey(rejected.HttpContext).StartsWith("token:", StringComparison.Ordinal);
+                var byToken = PartitionToken(rejected.HttpContext) is not null;
                 await rejected.HttpContext.RequestServices.GetRequiredService<ErrorWriter>().WriteAsync(
                     rejected.HttpContext,
                     new ErrorObject(
