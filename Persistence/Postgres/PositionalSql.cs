@@ -13,11 +13,10 @@ namespace JsonApiInvites.Persistence.Postgres;
 /// </summary>
 public sealed class PositionalSql
 {
-    // Lists alone make a few thousand texts (limits written into the SQL, filters, cursors); counted apart, since
-    // ConcurrentDictionary.Count takes every lock of the dictionary.
+    // Lists alone make a few thousand texts (limits written into the SQL, filters, cursors). Bounded as the server's
+    // other caches are: emptied when full, so only a miss counts the entries and the texts in use come back.
     private const int MaxRemembered = 4096;
     private static readonly ConcurrentDictionary<string, PositionalSql?> Remembered = new(StringComparer.Ordinal);
-    private static int _rememberedCount;
 
     private PositionalSql(string sql, string[] names)
     {
@@ -47,10 +46,12 @@ public sealed class PositionalSql
         if (!Remembered.TryGetValue(text, out var translation))
         {
             translation = Translate(text);
-            if (Volatile.Read(ref _rememberedCount) < MaxRemembered && Remembered.TryAdd(text, translation))
+            if (Remembered.Count >= MaxRemembered)
             {
-                Interlocked.Increment(ref _rememberedCount);
+                Remembered.Clear();
             }
+
+            Remembered[text] = translation;
         }
 
         if (translation is null || translation.Names.Count != parameters.Count)
